@@ -1,0 +1,127 @@
+//! The command-line interface: the clap definition, one file per command, and output
+//! rendering. Commands load the config and open the database once and pass them down.
+
+mod check;
+mod feeds;
+mod items;
+pub mod output;
+mod poll;
+mod run;
+mod since;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Config};
+use crate::store::Store;
+
+/// followup: track follow-up coverage of news stories.
+#[derive(Debug, Parser)]
+#[command(name = "followup", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: $FOLLOWUP_CONFIG, ./feeds.toml, $XDG_CONFIG_HOME/followup/feeds.toml,
+    /// /etc/followup/feeds.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// More log output (-v debug, -vv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch every configured feed once now and store what is new.
+    Poll(poll::Args),
+    /// Run the daemon: poll each feed on its schedule until SIGINT/SIGTERM.
+    Run(run::Args),
+    /// List stored items, newest first.
+    Items(items::Args),
+    /// List configured feeds with their health.
+    Feeds(feeds::Args),
+    /// Validate the config and print what it found.
+    Check(check::Args),
+}
+
+/// Starts logging to stderr; `RUST_LOG` wins over `-v`.
+pub fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "followup=info",
+        1 => "followup=debug",
+        _ => "followup=trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // Under systemd journald stamps lines itself and colours are noise.
+    let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(!journal && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
+    let _ = if journal {
+        builder.without_time().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config_path = cli.config.as_deref();
+    match cli.command {
+        Command::Check(args) => check::run(args, &load_config(config_path)?),
+        Command::Poll(args) => {
+            let config = load_config(config_path)?;
+            let store = open_store(&config)?;
+            poll::run(args, config, store)
+        }
+        Command::Run(args) => {
+            let config = load_config(config_path)?;
+            let store = open_store(&config)?;
+            run::run(args, config, store)
+        }
+        Command::Items(args) => {
+            let config = load_config(config_path)?;
+            items::run(args, &config, &open_store(&config)?)
+        }
+        Command::Feeds(args) => {
+            let config = load_config(config_path)?;
+            feeds::run(args, &config, &open_store(&config)?)
+        }
+    }
+}
+
+fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
+    let path = config::locate(path)?;
+    Ok(config::load(&path)?)
+}
+
+fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.settings.database).with_context(|| {
+        format!(
+            "opening the database named by {} (settings.database)",
+            config.path.display()
+        )
+    })
+}
+
+/// A multi-threaded runtime for commands that do network I/O.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Shares a config across tasks.
+fn shared(config: Config) -> Arc<Config> {
+    Arc::new(config)
+}

@@ -1,0 +1,336 @@
+//! Feed bytes → items: RSS 0.9x/1.0/2.0, Atom and JSON Feed via feed-rs, with repairs for
+//! the common ways real feeds break strict parsing, and titles/summaries reduced to text.
+
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use feed_rs::model::{Entry, Feed, Link};
+use url::Url;
+
+use crate::extract::text::html_to_text;
+use crate::model::Item;
+
+/// Longest title kept, in characters; a 5 MB "title" is junk, not a headline.
+const MAX_TITLE: usize = 1_000;
+/// Longest summary kept, in characters.
+const MAX_SUMMARY: usize = 20_000;
+/// Most entries read from one document.
+const MAX_ENTRIES: usize = 10_000;
+
+/// Why a document could not be read as a feed.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// The body is an HTML page, not a feed.
+    #[error("not a feed: the server sent an HTML page")]
+    Html,
+    /// The body is empty.
+    #[error("not a feed: empty document")]
+    Empty,
+    /// The parser rejected it even after repairs.
+    #[error("cannot parse feed: {0}")]
+    Parse(String),
+}
+
+/// A parsed feed: its entries and the scheduling hints it declares.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFeed {
+    /// The entries, in document order.
+    pub items: Vec<Item>,
+    /// RSS `<ttl>` or `sy:updatePeriod`/`sy:updateFrequency`, as a polling interval.
+    pub ttl: Option<Duration>,
+    /// True when the document had to be repaired (truncated, odd version) to be read.
+    pub repaired: bool,
+}
+
+/// Parses a feed document fetched from `url`. Relative links resolve against xml:base or
+/// `url`; bytes are passed raw so the XML declaration decides the charset.
+pub fn parse(bytes: &[u8], url: &Url) -> Result<ParsedFeed, FeedError> {
+    let utf8 = from_utf16(bytes);
+    let trimmed = trim_start(utf8.as_deref().unwrap_or(bytes));
+    if trimmed.is_empty() {
+        return Err(FeedError::Empty);
+    }
+    let first_error = match parse_strict(trimmed, url) {
+        Ok(feed) => return Ok(convert(feed, trimmed, false)),
+        Err(err) => err,
+    };
+    if looks_like_html(trimmed) {
+        return Err(FeedError::Html);
+    }
+    for repaired in repairs(trimmed) {
+        if let Ok(feed) = parse_strict(&repaired, url) {
+            return Ok(convert(feed, &repaired, true));
+        }
+    }
+    Err(FeedError::Parse(first_error))
+}
+
+fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, String> {
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(url.as_str()))
+        // An empty id marks "the feed gave none": identity then falls back to the link.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    // feed-rs can panic inside quick-xml on UTF-16 input; one bad feed must not end the run.
+    match std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(bytes))) {
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err("the feed parser failed on this document (unsupported encoding?)".into()),
+    }
+}
+
+/// Re-encodes a UTF-16 document (told by its BOM) as UTF-8, which the XML parser handles.
+fn from_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let encoding = match bytes {
+        [0xFF, 0xFE, ..] => encoding_rs::UTF_16LE,
+        [0xFE, 0xFF, ..] => encoding_rs::UTF_16BE,
+        _ => return None,
+    };
+    let (text, _) = encoding.decode_with_bom_removal(bytes);
+    let text = match text.find("?>").filter(|_| text.starts_with("<?xml")) {
+        // The declaration still says UTF-16; drop it, UTF-8 is the default.
+        Some(end) => &text[end + 2..],
+        None => &text[..],
+    };
+    Some(text.as_bytes().to_vec())
+}
+
+/// Skips a BOM-less run of whitespace or junk before the root, which strict parsers refuse.
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let mut rest = bytes;
+    if let Some(after) = rest.strip_prefix(b"\xEF\xBB\xBF") {
+        rest = after;
+    }
+    let start = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let rest = &rest[start..];
+    match rest.first() {
+        // A JSON feed or an XML document: leave as is.
+        Some(b'<') | Some(b'{') | None => rest,
+        // Junk before the root: start at the first '<' if there is one.
+        Some(_) => rest
+            .iter()
+            .position(|&b| b == b'<')
+            .map_or(rest, |p| &rest[p..]),
+    }
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    (head.contains("<!doctype html") || head.contains("<html"))
+        && !head.contains("<rss")
+        && !head.contains("<feed")
+        && !head.contains("<rdf")
+}
+
+/// Candidate repairs, tried in order: an odd `<rss version>`, a truncated document closed
+/// after its last complete entry.
+fn repairs(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = Vec::new();
+    let versioned = fix_rss_version(&text);
+    if let Some(fixed) = &versioned {
+        out.push(fixed.clone().into_bytes());
+    }
+    let base = versioned.unwrap_or_else(|| text.to_string());
+    if let Some(closed) = close_truncated(&base) {
+        out.push(closed.into_bytes());
+    }
+    out
+}
+
+fn fix_rss_version(text: &str) -> Option<String> {
+    let start = text.find("<rss")?;
+    let end = start + text[start..].find('>')?;
+    let tag = &text[start..end];
+    let fixed_tag = match tag.find("version=") {
+        Some(v) => {
+            let quote_at = start + v + "version=".len();
+            let quote = text[quote_at..].chars().next()?;
+            let close = quote_at + 1 + text[quote_at + 1..].find(quote)?;
+            if &text[quote_at + 1..close] == "2.0" {
+                return None;
+            }
+            format!("{}\"2.0\"{}", &text[start..quote_at], &text[close + 1..end])
+        }
+        None => format!("{} version=\"2.0\"", tag),
+    };
+    Some(format!("{}{}{}", &text[..start], fixed_tag, &text[end..]))
+}
+
+fn close_truncated(text: &str) -> Option<String> {
+    let (last, closing) = [
+        ("</item>", "</channel></rss>"),
+        ("</entry>", "</feed>"),
+    ]
+    .iter()
+    .filter_map(|(tag, close)| text.rfind(tag).map(|p| (p + tag.len(), *close)))
+    .max_by_key(|(p, _)| *p)?;
+    let mut closing = closing.to_string();
+    if text.contains("<rdf:RDF") {
+        closing = "</rdf:RDF>".into();
+    } else if !text.contains("<channel") {
+        closing = closing.replace("</channel>", "");
+    }
+    Some(format!("{}{}", &text[..last], closing))
+}
+
+fn convert(feed: Feed, raw: &[u8], repaired: bool) -> ParsedFeed {
+    let ttl = feed
+        .ttl
+        .filter(|m| *m > 0)
+        .map(|m| Duration::from_secs(u64::from(m) * 60))
+        .or_else(|| syndication_period(raw));
+    let items = feed
+        .entries
+        .into_iter()
+        .take(MAX_ENTRIES)
+        .map(convert_entry)
+        .collect();
+    ParsedFeed {
+        items,
+        ttl,
+        repaired,
+    }
+}
+
+fn convert_entry(entry: Entry) -> Item {
+    let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
+    let url = pick_link(&entry.links);
+    let title = entry
+        .title
+        .map(|t| clip(&html_to_text(&t.content), MAX_TITLE))
+        .unwrap_or_default();
+    let summary = entry
+        .summary
+        .map(|s| s.content)
+        .or_else(|| entry.content.and_then(|c| c.body))
+        .map(|s| clip(&html_to_text(&s), MAX_SUMMARY))
+        .unwrap_or_default();
+    Item {
+        guid,
+        url,
+        title,
+        summary,
+        published: entry.published.or(entry.updated),
+        updated: entry.updated,
+    }
+}
+
+/// The entry's page: the `alternate` link (or one without rel), else the first http(s) link.
+fn pick_link(links: &[Link]) -> Option<String> {
+    let web = |l: &&Link| l.href.starts_with("http://") || l.href.starts_with("https://");
+    links
+        .iter()
+        .filter(web)
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| links.iter().find(web))
+        .map(|l| l.href.trim().to_string())
+}
+
+/// `sy:updatePeriod` and `sy:updateFrequency` (RSS syndication module), which feed-rs ignores.
+fn syndication_period(raw: &[u8]) -> Option<Duration> {
+    let head = String::from_utf8_lossy(&raw[..raw.len().min(16 * 1024)]);
+    let element = |name: &str| {
+        let open = format!("<sy:{name}>");
+        let start = head.find(&open)? + open.len();
+        let end = start + head[start..].find('<')?;
+        Some(head[start..end].trim().to_ascii_lowercase())
+    };
+    let period = match element("updatePeriod")?.as_str() {
+        "hourly" => 3600,
+        "daily" => 86_400,
+        "weekly" => 7 * 86_400,
+        "monthly" => 30 * 86_400,
+        "yearly" => 365 * 86_400,
+        _ => return None,
+    };
+    let frequency = element("updateFrequency")
+        .and_then(|f| f.parse::<u64>().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1);
+    Some(Duration::from_secs(period / frequency))
+}
+
+fn clip(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example/feeds/world.xml").unwrap()
+    }
+
+    const RSS: &str = r#"<?xml version="1.0"?>
+<rss version="2.0"><channel><title>T</title><ttl>30</ttl>
+<item><title>Flood &amp; fire: &lt;b&gt;update&lt;/b&gt;</title><link>/a/1</link>
+<guid isPermaLink="false">id-1</guid><description>&lt;p&gt;Water &lt;em&gt;rose&lt;/em&gt;.&lt;/p&gt;</description>
+<pubDate>Tue, 02 Apr 2030 10:00:00 -0400</pubDate></item>
+<item><title>No guid</title><link>https://news.example/a/2</link></item>
+</channel></rss>"#;
+
+    #[test]
+    fn rss_items_are_text_with_absolute_links() {
+        let feed = parse(RSS.as_bytes(), &base()).unwrap();
+        assert_eq!(feed.items.len(), 2);
+        let first = &feed.items[0];
+        assert_eq!(first.title, "Flood & fire: update");
+        assert_eq!(first.summary, "Water rose.");
+        assert_eq!(first.url.as_deref(), Some("https://news.example/a/1"));
+        assert_eq!(first.guid.as_deref(), Some("id-1"));
+        assert_eq!(
+            first.published.unwrap().to_rfc3339(),
+            "2030-04-02T14:00:00+00:00"
+        );
+        assert_eq!(feed.items[1].guid, None);
+        assert_eq!(feed.ttl, Some(Duration::from_secs(1800)));
+    }
+
+    #[test]
+    fn truncated_feed_keeps_complete_items() {
+        let cut = &RSS[..RSS.find("<item><title>No guid").unwrap() + 20];
+        let feed = parse(cut.as_bytes(), &base()).unwrap();
+        assert_eq!(feed.items.len(), 1);
+        assert!(feed.repaired);
+    }
+
+    #[test]
+    fn odd_rss_version_is_read() {
+        let odd = RSS.replace("version=\"2.0\"", "version=\"2.0.1\"");
+        assert_eq!(parse(odd.as_bytes(), &base()).unwrap().items.len(), 2);
+        let none = RSS.replace(" version=\"2.0\"", "");
+        assert_eq!(parse(none.as_bytes(), &base()).unwrap().items.len(), 2);
+    }
+
+    #[test]
+    fn html_page_is_a_clear_error() {
+        let err = parse(b"<!DOCTYPE html><html><body>hi</body></html>", &base()).unwrap_err();
+        assert!(matches!(err, FeedError::Html), "{err}");
+        assert!(matches!(parse(b"  ", &base()), Err(FeedError::Empty)));
+    }
+
+    #[test]
+    fn syndication_hints_are_read() {
+        let raw = b"<rss><channel><sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>";
+        assert_eq!(syndication_period(raw), Some(Duration::from_secs(1800)));
+    }
+
+    #[test]
+    fn utf16_does_not_panic() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel></channel></rss>".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        let feed = parse(&bytes, &base()).unwrap();
+        assert!(feed.items.is_empty());
+    }
+}

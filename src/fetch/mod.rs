@@ -1,0 +1,433 @@
+//! The one HTTP client: politeness limits, conditional GET, redirects, body caps and address
+//! checks. It turns a URL into a [`FetchOutcome`]; parsing what came back is [`feed`]'s job.
+
+pub mod feed;
+mod guard;
+mod limits;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::config::Settings;
+pub use guard::is_public;
+pub use limits::{HostLimits, registrable_domain};
+
+/// Most redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
+
+/// Why a fetch failed. `NotModified`, 429 and 410 are outcomes, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The URL cannot be fetched at all (scheme, host).
+    #[error("invalid URL {url}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The address is loopback, private, link-local or otherwise not public.
+    #[error("refused to fetch {url}: {reason} (set allow_private_networks = true to allow)")]
+    Blocked {
+        /// The URL refused.
+        url: String,
+        /// Which address and why.
+        reason: String,
+    },
+    /// No complete response within the timeout.
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    /// Connecting failed (DNS, refused, TLS).
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    /// More than the allowed number of redirects, or a loop.
+    #[error("too many redirects (more than {MAX_REDIRECTS})")]
+    TooManyRedirects,
+    /// A redirect without a usable Location.
+    #[error("bad redirect: {0}")]
+    BadRedirect(String),
+    /// The body passed the size cap while streaming.
+    #[error("response body larger than {0} bytes")]
+    TooLarge(u64),
+    /// The server answered with an error status.
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// The body broke off or could not be decoded.
+    #[error("reading body: {0}")]
+    Body(String),
+    /// Any other transport failure.
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+impl FetchError {
+    /// A short stable name of the error's kind, for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::InvalidUrl { .. } => "invalid_url",
+            FetchError::Blocked { .. } => "blocked",
+            FetchError::Timeout(_) => "timeout",
+            FetchError::Connect(_) => "connect",
+            FetchError::TooManyRedirects | FetchError::BadRedirect(_) => "redirect",
+            FetchError::TooLarge(_) => "too_large",
+            FetchError::Status(_) => "status",
+            FetchError::Body(_) => "body",
+            FetchError::Request(_) => "request",
+        }
+    }
+}
+
+/// Validators from the last fetch, sent for a conditional GET.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    /// `ETag` → `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified` → `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+/// Caching hints a response carried, for the scheduler.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheHints {
+    /// `Cache-Control: max-age`.
+    pub max_age: Option<Duration>,
+    /// `Expires`.
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// A complete 2xx response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Where the body finally came from, after redirects.
+    pub url: Url,
+    /// The status code.
+    pub status: u16,
+    /// The body, decompressed, at most `max_body` bytes.
+    pub body: Vec<u8>,
+    /// `Content-Type`, for charset detection.
+    pub content_type: Option<String>,
+    /// Validators for the next conditional GET.
+    pub validators: Validators,
+    /// Caching hints.
+    pub cache: CacheHints,
+}
+
+/// What a fetch came to.
+#[derive(Debug, Clone)]
+pub enum FetchOutcome {
+    /// A new body.
+    Fresh(Response),
+    /// 304: nothing changed since the validators were issued.
+    NotModified {
+        /// Caching hints of the 304.
+        cache: CacheHints,
+        /// Validators, if the 304 renewed them.
+        validators: Validators,
+    },
+    /// 429 or 503: come back later.
+    RateLimited {
+        /// The status code.
+        status: u16,
+        /// `Retry-After`, if given.
+        retry_after: Option<Duration>,
+    },
+    /// 410: the resource is gone for good.
+    Gone,
+}
+
+/// A fetch's outcome plus what the redirects on the way said.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The outcome.
+    pub outcome: FetchOutcome,
+    /// Set when every redirect hop was permanent (301/308): the new address to use.
+    pub moved_to: Option<Url>,
+}
+
+/// The shared HTTP client with its limits.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    limits: Arc<HostLimits>,
+    max_body: u64,
+    timeout: Duration,
+    allow_private: bool,
+}
+
+impl Fetcher {
+    /// Builds the client from settings. Fails only if TLS cannot be set up.
+    pub fn new(settings: &Settings) -> Result<Fetcher, FetchError> {
+        // reqwest is built without a default crypto provider; ring is ours. A second install
+        // (tests, several fetchers) reports the first one and is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .read_timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(settings.per_host.max(1))
+            .pool_idle_timeout(Duration::from_secs(60));
+        if !settings.allow_private_networks {
+            builder = builder.dns_resolver(Arc::new(guard::PublicResolver));
+        }
+        let client = builder
+            .build()
+            .map_err(|err| FetchError::Request(format!("cannot build HTTP client: {err}")))?;
+        Ok(Fetcher {
+            client,
+            limits: Arc::new(HostLimits::new(settings.per_host)),
+            max_body: settings.max_body,
+            timeout: settings.timeout,
+            allow_private: settings.allow_private_networks,
+        })
+    }
+
+    /// GETs `url`, conditionally when `validators` are given, following up to five redirects.
+    pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let mut current = url.clone();
+        let mut permanent = true;
+        let mut visited = vec![current.clone()];
+        for _ in 0..=MAX_REDIRECTS {
+            self.check_url(&current)?;
+            let _permit = self.limits.acquire(&current).await;
+            let mut request = self.client.get(current.clone());
+            if let Some(etag) = &validators.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(modified) = &validators.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, modified);
+            }
+            let response = request.send().await.map_err(|err| self.transport(err))?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location = response
+                    .headers()
+                    .get(header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        FetchError::BadRedirect(format!("{status} without a Location header"))
+                    })?;
+                let next = current.join(location).map_err(|err| {
+                    FetchError::BadRedirect(format!("invalid Location {location:?}: {err}"))
+                })?;
+                permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                if visited.contains(&next) {
+                    return Err(FetchError::TooManyRedirects);
+                }
+                visited.push(next.clone());
+                current = next;
+                continue;
+            }
+            let moved_to = (permanent && current != *url).then(|| current.clone());
+            let outcome = self.outcome(current.clone(), response).await?;
+            return Ok(Fetched { outcome, moved_to });
+        }
+        Err(FetchError::TooManyRedirects)
+    }
+
+    fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::InvalidUrl {
+                url: url.to_string(),
+                reason: format!("scheme {:?} is not http or https", url.scheme()),
+            });
+        }
+        let Some(host) = url.host() else {
+            return Err(FetchError::InvalidUrl {
+                url: url.to_string(),
+                reason: "no host".into(),
+            });
+        };
+        if self.allow_private {
+            return Ok(());
+        }
+        let literal = match host {
+            url::Host::Ipv4(ip) => Some(std::net::IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => Some(std::net::IpAddr::V6(ip)),
+            url::Host::Domain(name) if name.eq_ignore_ascii_case("localhost") => {
+                Some(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
+            }
+            url::Host::Domain(_) => None,
+        };
+        match literal {
+            Some(ip) if !is_public(ip) => Err(FetchError::Blocked {
+                url: url.to_string(),
+                reason: format!("{ip} is not a public address"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    async fn outcome(
+        &self,
+        url: Url,
+        response: reqwest::Response,
+    ) -> Result<FetchOutcome, FetchError> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let cache = cache_hints(&headers);
+        let validators = Validators {
+            etag: header_text(&headers, header::ETAG),
+            last_modified: header_text(&headers, header::LAST_MODIFIED),
+        };
+        match status {
+            StatusCode::NOT_MODIFIED => {
+                return Ok(FetchOutcome::NotModified { cache, validators });
+            }
+            StatusCode::GONE => return Ok(FetchOutcome::Gone),
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                return Ok(FetchOutcome::RateLimited {
+                    status: status.as_u16(),
+                    retry_after: retry_after(&headers, Utc::now()),
+                });
+            }
+            s if !s.is_success() => return Err(FetchError::Status(s.as_u16())),
+            _ => {}
+        }
+        if let Some(length) = response.content_length()
+            && length > self.max_body
+        {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        // The cap applies to decompressed bytes as they arrive, so a compression bomb stops
+        // at the cap instead of filling memory first.
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|err| match self.transport(err) {
+                FetchError::Request(msg) => FetchError::Body(msg),
+                other => other,
+            })?;
+            if body.len() as u64 + chunk.len() as u64 > self.max_body {
+                return Err(FetchError::TooLarge(self.max_body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(FetchOutcome::Fresh(Response {
+            url,
+            status: status.as_u16(),
+            body,
+            content_type: header_text(&headers, header::CONTENT_TYPE),
+            validators,
+            cache,
+        }))
+    }
+
+    fn transport(&self, err: reqwest::Error) -> FetchError {
+        if err.is_timeout() {
+            return FetchError::Timeout(self.timeout);
+        }
+        let chain = error_chain(&err);
+        if chain.contains(guard::BLOCKED_MARKER) {
+            return FetchError::Blocked {
+                url: err.url().map(|u| u.to_string()).unwrap_or_default(),
+                reason: chain
+                    .split(guard::BLOCKED_MARKER)
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_start_matches(": ")
+                    .to_string(),
+            };
+        }
+        if err.is_connect() {
+            return FetchError::Connect(chain);
+        }
+        FetchError::Request(chain)
+    }
+}
+
+/// Every cause in an error's chain, joined, because reqwest's top message hides the reason.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v: &HeaderValue| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Reads `Cache-Control: max-age` (ignoring `no-cache`/`no-store`, which say nothing about
+/// how often to poll) and `Expires`.
+pub fn cache_hints(headers: &HeaderMap) -> CacheHints {
+    let max_age = header_text(headers, header::CACHE_CONTROL).and_then(|cc| {
+        cc.split(',').find_map(|part| {
+            let part = part.trim().to_ascii_lowercase();
+            part.strip_prefix("max-age=")
+                .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
+                .map(Duration::from_secs)
+        })
+    });
+    let expires = header_text(headers, header::EXPIRES)
+        .and_then(|e| DateTime::parse_from_rfc2822(&e).ok())
+        .map(|t| t.with_timezone(&Utc));
+    CacheHints { max_age, expires }
+}
+
+/// Reads `Retry-After` as seconds or an HTTP date relative to `now`.
+pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    let value = header_text(headers, header::RETRY_AFTER)?;
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = DateTime::parse_from_rfc2822(&value).ok()?.with_timezone(&Utc);
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
+        let now = Utc::now();
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
+        let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(60)));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn cache_hints_read_max_age() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=600"),
+        );
+        assert_eq!(
+            cache_hints(&headers).max_age,
+            Some(Duration::from_secs(600))
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! One polling round and one feed job: fetch → parse → store items → judge follow-ups →
+//! fetch articles → figures → store. A job's failure is recorded on its feed row and logged;
+//! it never stops the round.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use tracing::{debug, instrument, warn};
+
+use crate::config::{Config, FeedConfig};
+use crate::fetch::feed::{self, ParsedFeed};
+use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
+use crate::model::FeedState;
+use crate::schedule::{self, Outcome, Policy};
+use crate::store::{FetchRecord, ItemChange, SavedItem, Store, StoreError};
+
+/// What a round needs: the config, the HTTP client and the database.
+#[derive(Clone)]
+pub struct Context {
+    /// The validated config.
+    pub config: Arc<Config>,
+    /// The shared HTTP client with its politeness limits.
+    pub fetcher: Fetcher,
+    /// The database; rusqlite blocks, so it is only used inside `spawn_blocking`.
+    pub store: Arc<Mutex<Store>>,
+}
+
+/// How one feed's job ended, for the per-feed summary line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedStatus {
+    /// New body read: counts of new and changed items.
+    Updated {
+        /// Items not seen before.
+        new: usize,
+        /// Items seen before with edits.
+        changed: usize,
+        /// Items in the document.
+        total: usize,
+    },
+    /// 304: nothing changed.
+    NotModified,
+    /// 429/503: the server asked to come back later.
+    RateLimited,
+    /// 410: the feed is gone.
+    Gone,
+    /// The job failed; the message is on the feed row too.
+    Failed(String),
+}
+
+/// The result of one feed's job.
+#[derive(Debug, Clone)]
+pub struct FeedReport {
+    /// The configured URL.
+    pub url: String,
+    /// What happened.
+    pub status: FeedStatus,
+    /// Items that are new or changed, for the story stage.
+    pub touched: Vec<i64>,
+}
+
+/// A database failure inside a job; the job cannot record it on the row it failed to write.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The blocking task running the store call panicked or was cancelled.
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+impl Context {
+    /// Builds the context: HTTP client and database.
+    pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
+        Ok(Context {
+            fetcher: Fetcher::new(&config.settings)?,
+            config,
+            store: Arc::new(Mutex::new(store)),
+        })
+    }
+
+    /// Runs a store call on the blocking pool, so SQLite never stalls the async workers.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, JobError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|err| JobError::Task(err.to_string()))?
+        .map_err(JobError::from)
+    }
+}
+
+/// Polls every configured feed once, `concurrency` at a time, and returns when everything
+/// the round causes is stored. Gone feeds are skipped.
+pub async fn poll_all(ctx: &Context) -> Result<Vec<FeedReport>, JobError> {
+    let feeds = ctx.config.feeds.clone();
+    ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    let concurrency = ctx.config.settings.concurrency;
+    let reports: Vec<FeedReport> = futures_util::stream::iter(ctx.config.feeds.iter())
+        .map(|feed| poll_feed(ctx, feed))
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    Ok(reports)
+}
+
+/// Runs one feed's job. Every failure ends up in the report and on the feed row.
+#[instrument(skip_all, fields(feed_url = %feed.url))]
+pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
+    match run_job(ctx, feed).await {
+        Ok(report) => report,
+        Err(err) => {
+            warn!(error = %err, "feed job failed to store its result");
+            FeedReport {
+                url: feed.url.to_string(),
+                status: FeedStatus::Failed(err.to_string()),
+                touched: Vec::new(),
+            }
+        }
+    }
+}
+
+async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobError> {
+    let url = feed.url.to_string();
+    let key = url.clone();
+    let state = match ctx.db(move |s| s.feed(&key)).await? {
+        Some(state) => state,
+        None => {
+            let feeds = vec![feed.clone()];
+            let key = url.clone();
+            ctx.db(move |s| {
+                s.sync_feeds(&feeds)?;
+                s.feed(&key)
+            })
+            .await?
+            .unwrap_or_default()
+        }
+    };
+    if state.gone {
+        return Ok(FeedReport {
+            url,
+            status: FeedStatus::Gone,
+            touched: Vec::new(),
+        });
+    }
+    let target = state
+        .fetch_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .unwrap_or_else(|| feed.url.clone());
+    let validators = Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    };
+    let policy = Policy {
+        interval: feed.interval.unwrap_or(ctx.config.settings.poll_interval),
+        min: ctx.config.settings.min_interval,
+        max: ctx.config.settings.max_interval,
+    };
+    let fetched = ctx.fetcher.get(&target, &validators).await;
+    let now = Utc::now();
+    let idle = idle_for(&state, now);
+    let errors = u32::try_from(state.error_count).unwrap_or(u32::MAX).saturating_add(1);
+    let mut record = FetchRecord {
+        at: now,
+        ..Default::default()
+    };
+    let mut items = Vec::new();
+    let status;
+    let outcome = match fetched {
+        Ok(fetched) => {
+            record.fetch_url = fetched.moved_to.map(|u| u.to_string());
+            match fetched.outcome {
+                FetchOutcome::Fresh(response) => {
+                    record.status = Some(response.status);
+                    let body = response.body;
+                    let base = response.url.clone();
+                    let parsed = tokio::task::spawn_blocking(move || feed::parse(&body, &base))
+                        .await
+                        .map_err(|err| JobError::Task(err.to_string()))?;
+                    match parsed {
+                        Ok(ParsedFeed { items: got, ttl, .. }) => {
+                            record.etag = response.validators.etag;
+                            record.last_modified = response.validators.last_modified;
+                            items = got;
+                            status = None;
+                            Outcome::Fetched {
+                                cache: response.cache,
+                                ttl,
+                                idle,
+                            }
+                        }
+                        Err(err) => {
+                            record.error = Some(err.to_string());
+                            status = Some(FeedStatus::Failed(err.to_string()));
+                            Outcome::Failed { errors }
+                        }
+                    }
+                }
+                FetchOutcome::NotModified { cache, validators } => {
+                    record.status = Some(304);
+                    record.etag = validators.etag;
+                    record.last_modified = validators.last_modified;
+                    status = Some(FeedStatus::NotModified);
+                    Outcome::NotModified { cache, idle }
+                }
+                FetchOutcome::RateLimited {
+                    status: code,
+                    retry_after,
+                } => {
+                    record.status = Some(code);
+                    record.error = Some(match retry_after {
+                        Some(after) => format!(
+                            "rate limited (HTTP {code}), asked to retry after {}",
+                            humantime::format_duration(after)
+                        ),
+                        None => format!("rate limited (HTTP {code})"),
+                    });
+                    status = Some(FeedStatus::RateLimited);
+                    Outcome::RateLimited {
+                        retry_after,
+                        errors,
+                    }
+                }
+                FetchOutcome::Gone => {
+                    record.status = Some(410);
+                    record.error = Some("gone (HTTP 410): fix or remove its config line".into());
+                    record.gone = true;
+                    status = Some(FeedStatus::Gone);
+                    Outcome::Failed { errors }
+                }
+            }
+        }
+        Err(err) => {
+            if let FetchError::Status(code) = err {
+                record.status = Some(code);
+            }
+            record.error = Some(err.to_string());
+            status = Some(FeedStatus::Failed(err.to_string()));
+            Outcome::Failed { errors }
+        }
+    };
+    if let Some(error) = &record.error {
+        warn!(error = %error, "feed fetch failed");
+    }
+    record.next_fetch = schedule::next_fetch(&policy, &outcome, now, fastrand::f64() * 2.0 - 1.0);
+    let total = items.len();
+    let feed_id = state.id;
+    let saved: Vec<SavedItem> = ctx
+        .db(move |s| s.commit_feed(feed_id, &record, &items))
+        .await?;
+    let new = saved.iter().filter(|s| s.change == ItemChange::New).count();
+    let changed = saved.iter().filter(|s| s.change == ItemChange::Changed).count();
+    debug!(new, changed, total, "feed stored");
+    let touched = saved
+        .iter()
+        .filter(|s| s.change != ItemChange::Unchanged)
+        .map(|s| s.id)
+        .collect();
+    Ok(FeedReport {
+        url,
+        status: status.unwrap_or(FeedStatus::Updated {
+            new,
+            changed,
+            total,
+        }),
+        touched,
+    })
+}
+
+/// How long the feed has carried nothing new (zero when unknown).
+fn idle_for(state: &FeedState, now: DateTime<Utc>) -> Duration {
+    state
+        .last_new_item
+        .and_then(|t| (now - t).to_std().ok())
+        .unwrap_or(Duration::ZERO)
+}

@@ -1,0 +1,272 @@
+//! The `feeds` table: configured feeds, their schedule and health, and the per-feed commit
+//! that writes a fetch's outcome and its items in one transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Context, Result, Store, parse_ts, ts, ts_opt};
+use crate::config::FeedConfig;
+use crate::model::{FeedState, Item};
+
+/// What one fetch of a feed did, to be written on its row.
+#[derive(Debug, Clone, Default)]
+pub struct FetchRecord {
+    /// When the fetch finished.
+    pub at: DateTime<Utc>,
+    /// HTTP status, if a response came back.
+    pub status: Option<u16>,
+    /// Why it failed; `None` for a success (including 304).
+    pub error: Option<String>,
+    /// New ETag to send next time (kept as is when `None`).
+    pub etag: Option<String>,
+    /// New Last-Modified to send next time (kept as is when `None`).
+    pub last_modified: Option<String>,
+    /// Where a permanent redirect moved the feed.
+    pub fetch_url: Option<String>,
+    /// The server said 410 Gone.
+    pub gone: bool,
+    /// When to fetch next.
+    pub next_fetch: DateTime<Utc>,
+}
+
+/// How an item compared with what was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemChange {
+    /// Not seen before in this feed.
+    New,
+    /// Seen before with a different title, summary, link or dates.
+    Changed,
+    /// Seen before, identical.
+    Unchanged,
+}
+
+/// An item after it was written: its row id and whether it is new or changed.
+#[derive(Debug, Clone)]
+pub struct SavedItem {
+    /// Row id in `items`.
+    pub id: i64,
+    /// New, changed or unchanged.
+    pub change: ItemChange,
+}
+
+const FEED_COLUMNS: &str = "f.id, f.url, f.name, f.fetch_url, f.etag, f.last_modified, \
+     f.last_fetch, f.last_status, f.last_error, f.error_count, f.failing_since, \
+     (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id), f.next_fetch, f.gone, \
+     f.last_new_item";
+
+fn feed_from_row(row: &rusqlite::Row) -> rusqlite::Result<FeedState> {
+    Ok(FeedState {
+        id: row.get(0)?,
+        url: row.get(1)?,
+        name: row.get(2)?,
+        fetch_url: row.get(3)?,
+        etag: row.get(4)?,
+        last_modified: row.get(5)?,
+        last_fetch: parse_ts(row.get(6)?),
+        last_status: row.get(7)?,
+        last_error: row.get(8)?,
+        error_count: row.get(9)?,
+        failing_since: parse_ts(row.get(10)?),
+        items: row.get(11)?,
+        next_fetch: parse_ts(row.get(12)?),
+        gone: row.get(13)?,
+        last_new_item: parse_ts(row.get(14)?),
+    })
+}
+
+impl Store {
+    /// Makes sure every configured feed has a row, and keeps names current. Rows of feeds no
+    /// longer configured stay (their items are history) but are not scheduled.
+    pub fn sync_feeds(&mut self, feeds: &[FeedConfig]) -> Result<()> {
+        const UPSERT: &str = "INSERT INTO feeds (url, name) VALUES (?1, ?2)
+             ON CONFLICT (url) DO UPDATE SET name = excluded.name";
+        let tx = self.conn.transaction().what(|| "begin sync feeds".into())?;
+        {
+            let mut stmt = tx.prepare_cached(UPSERT).what(|| UPSERT.into())?;
+            for feed in feeds {
+                stmt.execute(params![feed.url.as_str(), feed.name])
+                    .what(|| format!("register feed {}", feed.url))?;
+            }
+        }
+        tx.commit().what(|| "commit sync feeds".into())
+    }
+
+    /// The stored state of the feed configured at `url`.
+    pub fn feed(&self, url: &str) -> Result<Option<FeedState>> {
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feeds f WHERE f.url = ?1");
+        self.conn
+            .query_row(&sql, [url], feed_from_row)
+            .optional()
+            .what(|| format!("read feed {url}"))
+    }
+
+    /// Every stored feed, in configuration-independent URL order.
+    pub fn feeds(&self) -> Result<Vec<FeedState>> {
+        let sql = format!("SELECT {FEED_COLUMNS} FROM feeds f ORDER BY f.url");
+        let mut stmt = self.conn.prepare(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map([], feed_from_row)
+            .what(|| "list feeds".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list feeds".into())
+    }
+
+    /// URLs of the feeds due at `now` (never fetched first), soonest first, at most `limit`.
+    pub fn due_feeds(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<String>> {
+        const SQL: &str = "SELECT url FROM feeds
+             WHERE gone = 0 AND (next_fetch IS NULL OR next_fetch <= ?1)
+             ORDER BY next_fetch IS NOT NULL, next_fetch LIMIT ?2";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![ts(now), limit], |row| row.get(0))
+            .what(|| "list due feeds".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list due feeds".into())
+    }
+
+    /// The earliest scheduled fetch among live feeds, to know how long the daemon may sleep.
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        const SQL: &str = "SELECT MIN(next_fetch) FROM feeds WHERE gone = 0";
+        self.conn
+            .query_row(SQL, [], |row| row.get(0))
+            .map(parse_ts)
+            .what(|| "read next due feed".into())
+    }
+
+    /// Writes a fetch's outcome and its items in one transaction, so a crash leaves either
+    /// the whole round of this feed or none of it.
+    pub fn commit_feed(
+        &mut self,
+        feed_id: i64,
+        record: &FetchRecord,
+        items: &[Item],
+    ) -> Result<Vec<SavedItem>> {
+        let tx = self.conn.transaction().what(|| "begin feed commit".into())?;
+        let saved = super::items::upsert(&tx, feed_id, items, record.at)?;
+        write_record(&tx, feed_id, record, saved.iter().any(|s| s.change == ItemChange::New))?;
+        tx.commit()
+            .what(|| format!("commit feed {feed_id}"))?;
+        Ok(saved)
+    }
+}
+
+fn write_record(
+    tx: &rusqlite::Transaction,
+    feed_id: i64,
+    record: &FetchRecord,
+    published_new: bool,
+) -> Result<()> {
+    const OK: &str = "UPDATE feeds SET
+            last_fetch = ?2, last_status = ?3, last_error = NULL, error_count = 0,
+            failing_since = NULL, last_success = ?2,
+            etag = COALESCE(?4, etag), last_modified = COALESCE(?5, last_modified),
+            fetch_url = COALESCE(?6, fetch_url), next_fetch = ?7,
+            last_new_item = CASE WHEN ?8 THEN ?2 ELSE last_new_item END
+         WHERE id = ?1";
+    const FAILED: &str = "UPDATE feeds SET
+            last_fetch = ?2, last_status = ?3, last_error = ?4, error_count = error_count + 1,
+            failing_since = COALESCE(failing_since, ?2),
+            fetch_url = COALESCE(?5, fetch_url), next_fetch = ?6, gone = ?7
+         WHERE id = ?1";
+    let at = ts(record.at);
+    let status = record.status.map(i64::from);
+    match &record.error {
+        None => tx
+            .prepare_cached(OK)
+            .and_then(|mut s| {
+                s.execute(params![
+                    feed_id,
+                    at,
+                    status,
+                    record.etag,
+                    record.last_modified,
+                    record.fetch_url,
+                    ts(record.next_fetch),
+                    published_new
+                ])
+            })
+            .what(|| format!("record fetch of feed {feed_id}"))?,
+        Some(error) => tx
+            .prepare_cached(FAILED)
+            .and_then(|mut s| {
+                s.execute(params![
+                    feed_id,
+                    at,
+                    status,
+                    error,
+                    record.fetch_url,
+                    ts_opt(Some(record.next_fetch)),
+                    record.gone
+                ])
+            })
+            .what(|| format!("record failed fetch of feed {feed_id}"))?,
+    };
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn feed(url: &str) -> FeedConfig {
+        FeedConfig {
+            url: url::Url::parse(url).unwrap(),
+            name: Some("Test".into()),
+            interval: None,
+        }
+    }
+
+    #[test]
+    fn failures_count_up_and_reset_on_success() {
+        let mut store = Store::memory().unwrap();
+        store.sync_feeds(&[feed("https://a.example/rss")]).unwrap();
+        let id = store.feed("https://a.example/rss").unwrap().unwrap().id;
+        let at = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let failed = FetchRecord {
+            at,
+            status: Some(500),
+            error: Some("server error".into()),
+            next_fetch: at,
+            ..Default::default()
+        };
+        store.commit_feed(id, &failed, &[]).unwrap();
+        store.commit_feed(id, &failed, &[]).unwrap();
+        let state = store.feed("https://a.example/rss").unwrap().unwrap();
+        assert_eq!(state.error_count, 2);
+        assert_eq!(state.last_error.as_deref(), Some("server error"));
+        let ok = FetchRecord {
+            at,
+            status: Some(200),
+            etag: Some("\"v1\"".into()),
+            next_fetch: at,
+            ..Default::default()
+        };
+        store.commit_feed(id, &ok, &[]).unwrap();
+        let state = store.feed("https://a.example/rss").unwrap().unwrap();
+        assert_eq!(state.error_count, 0);
+        assert_eq!(state.last_error, None);
+        assert_eq!(state.etag.as_deref(), Some("\"v1\""));
+    }
+
+    #[test]
+    fn due_feeds_come_soonest_first() {
+        let mut store = Store::memory().unwrap();
+        store
+            .sync_feeds(&[feed("https://a.example/1"), feed("https://a.example/2")])
+            .unwrap();
+        let now = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let id = store.feed("https://a.example/1").unwrap().unwrap().id;
+        let later = FetchRecord {
+            at: now,
+            status: Some(200),
+            next_fetch: now + chrono::Duration::hours(1),
+            ..Default::default()
+        };
+        store.commit_feed(id, &later, &[]).unwrap();
+        assert_eq!(store.due_feeds(now, 10).unwrap(), vec!["https://a.example/2"]);
+        let both = store.due_feeds(now + chrono::Duration::hours(2), 10).unwrap();
+        assert_eq!(both.len(), 2);
+    }
+}

@@ -1,0 +1,290 @@
+//! The `items` table and its full-text index: storing feed entries once per (feed, identity)
+//! and listing them newest first.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::feeds::{ItemChange, SavedItem};
+use super::{Context, Result, Store, parse_ts, ts, ts_opt};
+use crate::model::{Item, StoredItem};
+
+/// Which stored items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    /// Only this feed (its configured URL).
+    pub feed: Option<String>,
+    /// Only items first seen at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Full-text query over title and summary (FTS5 syntax).
+    pub search: Option<String>,
+    /// At most this many, newest first.
+    pub limit: usize,
+}
+
+/// Inserts new items, updates changed ones, and reports which is which.
+pub(super) fn upsert(
+    tx: &Transaction,
+    feed_id: i64,
+    items: &[Item],
+    now: DateTime<Utc>,
+) -> Result<Vec<SavedItem>> {
+    const FIND: &str = "SELECT id, digest FROM items WHERE feed_id = ?1 AND identity = ?2";
+    const INSERT: &str = "INSERT INTO items
+            (feed_id, identity, guid, url, title, summary, published, updated, first_seen, digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    const UPDATE: &str = "UPDATE items SET guid = ?2, url = ?3, title = ?4, summary = ?5,
+            published = ?6, updated = ?7, digest = ?8, changed_at = ?9, version = version + 1
+         WHERE id = ?1";
+    let mut find = tx.prepare_cached(FIND).what(|| FIND.into())?;
+    let mut insert = tx.prepare_cached(INSERT).what(|| INSERT.into())?;
+    let mut update = tx.prepare_cached(UPDATE).what(|| UPDATE.into())?;
+    let now = ts(now);
+    let mut saved = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        let identity = item.identity();
+        // A feed that lists the same entry twice stores it once; the first listing wins.
+        if !seen.insert(identity.clone()) {
+            continue;
+        }
+        let digest = item.digest();
+        let existing: Option<(i64, String)> = find
+            .query_row(params![feed_id, identity], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .what(|| format!("look up item {identity}"))?;
+        let (id, change) = match existing {
+            Some((id, old)) if old == digest => (id, ItemChange::Unchanged),
+            Some((id, _)) => {
+                update
+                    .execute(params![
+                        id,
+                        item.guid,
+                        item.url,
+                        item.title,
+                        item.summary,
+                        ts_opt(item.published),
+                        ts_opt(item.updated),
+                        digest,
+                        now
+                    ])
+                    .what(|| format!("update item {identity}"))?;
+                (id, ItemChange::Changed)
+            }
+            None => {
+                insert
+                    .execute(params![
+                        feed_id,
+                        identity,
+                        item.guid,
+                        item.url,
+                        item.title,
+                        item.summary,
+                        ts_opt(item.published),
+                        ts_opt(item.updated),
+                        now,
+                        digest
+                    ])
+                    .what(|| format!("insert item {identity}"))?;
+                (tx.last_insert_rowid(), ItemChange::New)
+            }
+        };
+        saved.push(SavedItem { id, change });
+    }
+    Ok(saved)
+}
+
+const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \
+     i.published, i.updated, i.first_seen";
+
+fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem> {
+    Ok(StoredItem {
+        id: row.get(0)?,
+        feed: row.get(1)?,
+        feed_name: row.get(2)?,
+        guid: row.get(3)?,
+        url: row.get(4)?,
+        title: row.get(5)?,
+        summary: row.get(6)?,
+        published: parse_ts(row.get(7)?),
+        updated: parse_ts(row.get(8)?),
+        first_seen: parse_ts(row.get(9)?).unwrap_or_default(),
+    })
+}
+
+impl Store {
+    /// Stored items matching `filter`, newest first by declared publication, else first sight.
+    pub fn items(&self, filter: &ItemFilter) -> Result<Vec<StoredItem>> {
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let mut wheres: Vec<String> = Vec::new();
+        if let Some(query) = &filter.search {
+            wheres.push(format!(
+                "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?{})",
+                args.len() + 1
+            ));
+            args.push(Box::new(fts_query(query)));
+        }
+        if let Some(feed) = &filter.feed {
+            wheres.push(format!(
+                "(f.url = ?{n} OR f.name = ?{n})",
+                n = args.len() + 1
+            ));
+            args.push(Box::new(feed.clone()));
+        }
+        if let Some(since) = filter.since {
+            wheres.push(format!("i.first_seen >= ?{}", args.len() + 1));
+            args.push(Box::new(ts(since)));
+        }
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        sql.push_str(&format!(
+            " ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC LIMIT ?{}",
+            args.len() + 1
+        ));
+        args.push(Box::new(i64::try_from(filter.limit).unwrap_or(i64::MAX)));
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), item_from_row)
+            .what(|| "list items".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list items".into())
+    }
+
+    /// Number of stored items.
+    pub fn item_count(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
+            .what(|| "count items".into())
+    }
+}
+
+/// Turns what a person typed into an FTS5 query: words are ANDed, quotes keep phrases, and
+/// FTS5 operators in the input are treated as text so a stray `-` or `:` cannot error.
+pub(super) fn fts_query(input: &str) -> String {
+    let mut parts = Vec::new();
+    for (i, chunk) in input.split('"').enumerate() {
+        let words: Vec<String> = chunk
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{w}\""))
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if i % 2 == 1 {
+            // Inside quotes: a phrase.
+            let phrase: Vec<&str> = words.iter().map(|w| w.trim_matches('"')).collect();
+            parts.push(format!("\"{}\"", phrase.join(" ")));
+        } else {
+            parts.extend(words);
+        }
+    }
+    if parts.is_empty() {
+        "\"\"".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FeedConfig;
+    use crate::store::FetchRecord;
+    use chrono::TimeZone;
+
+    fn store_with_feed() -> (Store, i64) {
+        let mut store = Store::memory().unwrap();
+        let feed = FeedConfig {
+            url: url::Url::parse("https://news.example/rss").unwrap(),
+            name: Some("News".into()),
+            interval: None,
+        };
+        store.sync_feeds(&[feed]).unwrap();
+        let id = store.feed("https://news.example/rss").unwrap().unwrap().id;
+        (store, id)
+    }
+
+    fn record() -> FetchRecord {
+        let at = Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 6).unwrap();
+        FetchRecord {
+            at,
+            status: Some(200),
+            next_fetch: at,
+            ..Default::default()
+        }
+    }
+
+    fn item(guid: &str, title: &str) -> Item {
+        Item {
+            guid: Some(guid.into()),
+            url: Some(format!("https://news.example/{guid}")),
+            title: title.into(),
+            summary: "Rescuers searched the collapsed school in Valdoria overnight.".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn same_guid_with_new_title_updates_in_place() {
+        let (mut store, feed) = store_with_feed();
+        let first = store
+            .commit_feed(feed, &record(), &[item("a1", "Quake hits coast")])
+            .unwrap();
+        assert_eq!(first[0].change, ItemChange::New);
+        let again = store
+            .commit_feed(feed, &record(), &[item("a1", "Quake hits coast")])
+            .unwrap();
+        assert_eq!(again[0].change, ItemChange::Unchanged);
+        let edited = store
+            .commit_feed(feed, &record(), &[item("a1", "Quake toll rises")])
+            .unwrap();
+        assert_eq!(edited[0].change, ItemChange::Changed);
+        assert_eq!(edited[0].id, first[0].id);
+        assert_eq!(store.item_count().unwrap(), 1);
+        let listed = store
+            .items(&ItemFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(listed[0].title, "Quake toll rises");
+    }
+
+    #[test]
+    fn full_text_search_finds_words_without_accents() {
+        let (mut store, feed) = store_with_feed();
+        let mut one = item("b1", "Café owner rescued from rubble");
+        one.summary = "The death toll climbed overnight.".into();
+        store
+            .commit_feed(feed, &record(), &[one, item("b2", "Markets rally")])
+            .unwrap();
+        let found = store
+            .items(&ItemFilter {
+                search: Some("cafe".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].guid.as_deref(), Some("b1"));
+        let phrase = store
+            .items(&ItemFilter {
+                search: Some("\"death toll\"".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(phrase.len(), 1);
+        let hostile = store
+            .items(&ItemFilter {
+                search: Some("NEAR( -x: \"".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(hostile.is_empty());
+    }
+}

@@ -1,0 +1,175 @@
+//! SQLite storage: opening (PRAGMAs, migrations) and one file per table family.
+//!
+//! This is the only module that names rusqlite or SQL. Queries sit as consts beside the
+//! function that runs them and return `model` types.
+
+mod feeds;
+mod items;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+pub use feeds::{FetchRecord, ItemChange, SavedItem};
+pub use items::ItemFilter;
+
+/// The schema, in order; a file is never edited once released, only new ones appended.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_feeds_items.sql")];
+
+/// A storage failure, keeping the statement that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The database path.
+        path: PathBuf,
+        /// The underlying error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Applying the schema failed.
+    #[error("cannot migrate database {path}: {source}")]
+    Migrate {
+        /// The database path.
+        path: PathBuf,
+        /// The underlying error.
+        source: rusqlite_migration::Error,
+    },
+    /// A statement failed.
+    #[error("database: {what}: {source}")]
+    Sql {
+        /// What was being done, naming the object.
+        what: String,
+        /// The underlying error.
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Whether the failure is the disk or database being full or read-only, which may pass.
+    pub fn is_disk_problem(&self) -> bool {
+        let code = match self {
+            StoreError::Sql { source, .. } => source.sqlite_error_code(),
+            _ => None,
+        };
+        matches!(
+            code,
+            Some(rusqlite::ErrorCode::DiskFull)
+                | Some(rusqlite::ErrorCode::ReadOnly)
+                | Some(rusqlite::ErrorCode::SystemIoFailure)
+        )
+    }
+}
+
+/// Result alias for storage calls.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+trait Context<T> {
+    fn what(self, what: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> Context<T> for rusqlite::Result<T> {
+    fn what(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| StoreError::Sql {
+            what: what(),
+            source,
+        })
+    }
+}
+
+/// The database: one connection, used from one thread at a time.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|err| StoreError::Open {
+                path: path.to_path_buf(),
+                source: Box::new(err),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|err| StoreError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(err),
+        })?;
+        Self::setup(conn, path)
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    pub fn memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|err| StoreError::Open {
+            path: PathBuf::from(":memory:"),
+            source: Box::new(err),
+        })?;
+        Self::setup(conn, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
+        // WAL lets CLI readers query while the daemon writes; NORMAL is durable at checkpoints
+        // and avoids an fsync per transaction.
+        conn.busy_timeout(Duration::from_secs(10))
+            .what(|| "set busy_timeout".into())?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .what(|| "set journal_mode=WAL".into())?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .what(|| "set synchronous=NORMAL".into())?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .what(|| "set foreign_keys=ON".into())?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|source| StoreError::Migrate {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Store { conn })
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound database.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .what(|| "integrity_check".into())
+    }
+}
+
+/// The migration list, built from the embedded SQL files.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Times are stored as RFC 3339 UTC with a `Z`, so text order is time order.
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn ts_opt(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(ts)
+}
+
+fn parse_ts(text: Option<String>) -> Option<DateTime<Utc>> {
+    text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn opens_in_a_new_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a/b/followup.db")).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+}

@@ -1,0 +1,1 @@
+//! Stories: entity weights, the follow-up decision and its explanation, near-duplicates.
