@@ -1,0 +1,800 @@
+//! One Aho-Corasick automaton over every story's names, and the two-stage follow-up judgement.
+//!
+//! Texts are normalised (see `normalize`) and scanned once for all stories. Names that are
+//! also ordinary words match only where the original text writes them as names: capitalised
+//! and not at a sentence start or in a Title Case line, or in capitals. A decision needs a
+//! specific name: the sum of distinct entities' weights, plus topical similarity to the
+//! baseline, must clear a threshold that generic names alone cannot reach.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::normalize::{normalize, normalize_mapped, on_word_boundaries};
+use super::prior::is_common_word;
+use super::topic::TopicVector;
+use super::weights::{Background, name_specificity};
+use super::{Field, Fields, Hit, Judgement, StorySpec};
+use crate::extract::entities::{LearnedEntity, is_boilerplate_paragraph, learn};
+
+/// Most entities kept per story (the most mentioned first): bounds the automaton.
+const MAX_ENTITIES: usize = 60;
+/// Weight factor of a name that is also a common word: it may be the word after all.
+const COMMON_NAME_FACTOR: f64 = 0.6;
+/// Score (entity evidence + `TOPIC_FACTOR` × topical similarity) that makes a follow-up.
+const THRESHOLD: f64 = 1.0;
+/// How much topical similarity (cosine, 0..1) counts against entity evidence.
+const TOPIC_FACTOR: f64 = 7.0;
+/// Least entity evidence: an item that names nothing of the story is never a follow-up.
+const ENTITY_MIN: f64 = 0.2;
+/// Names less specific than this are generic ("Russia", "Islamic State")...
+const GENERIC_BELOW: f64 = 0.3;
+/// ...and all of them together add at most this, so a country's news piling up its names stays low.
+const GENERIC_CAP: f64 = 0.3;
+
+/// A story entity, as the matcher weighs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityInfo {
+    /// Names, main first.
+    pub names: Vec<String>,
+    /// Per name: its weight (specificity × salience, lowered for common-word names).
+    pub name_weights: Vec<f64>,
+    /// Occurrences in the baseline (0 for configured names the baseline lacks).
+    pub count: u32,
+    /// Whether the baseline's title names it.
+    pub in_title: bool,
+    /// Whether the main name is also an ordinary word.
+    pub common_word: bool,
+    /// Whether the user configured it.
+    pub configured: bool,
+    /// How central it is to the baseline, 0..1 (1 for configured names).
+    pub salience: f64,
+}
+
+/// A compiled story: its entities and its baseline's topical vector.
+#[derive(Debug, Clone)]
+pub struct StoryInfo {
+    /// The story id.
+    pub id: String,
+    /// Its entities.
+    pub entities: Vec<EntityInfo>,
+    /// Exclude phrases as configured.
+    pub exclude: Vec<String>,
+    /// Baseline texts and their weights, kept to rebuild the topical vector when the background changes.
+    baseline_texts: Vec<(String, f64)>,
+    /// The baseline's content-word vector.
+    topic: TopicVector,
+}
+
+/// Who a pattern belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Entity `entity` (index) of story `story`, through name `name` (index in its names).
+    Entity {
+        /// Story index.
+        story: usize,
+        /// Entity index.
+        entity: usize,
+        /// Name index.
+        name: usize,
+    },
+    /// Exclude phrase `phrase` of story `story`.
+    Exclude {
+        /// Story index.
+        story: usize,
+        /// Phrase index.
+        phrase: usize,
+    },
+}
+
+/// One normalised pattern in the automaton.
+#[derive(Debug, Clone)]
+struct Pattern {
+    norm: String,
+    /// Matches only as a name (capitalised, not sentence-initial) because it is also a word.
+    common: bool,
+    owners: Vec<Owner>,
+}
+
+/// A name found in a text: who owns it and where (byte offsets in the original text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanHit {
+    /// Which story and entity (or exclude phrase).
+    pub owner: Owner,
+    /// Start byte offset in the scanned text.
+    pub start: usize,
+    /// End byte offset in the scanned text.
+    pub end: usize,
+}
+
+/// Every story's names in one automaton, with weights and baselines for judging.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    stories: Vec<StoryInfo>,
+    patterns: Vec<Pattern>,
+    ac: Option<AhoCorasick>,
+    /// The background the weights came from, reused to weigh items' content words.
+    bg: Background,
+}
+
+fn salience(e: &LearnedEntity) -> f64 {
+    let c = f64::from(e.count.saturating_sub(1).min(3));
+    (0.7 + 0.1 * c + if e.in_title { 0.3 } else { 0.0 }).min(1.0)
+}
+
+fn is_acronym(name: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Builds a story's entities: learned from the baseline, merged with configured names and aliases.
+fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
+    let text: String = spec
+        .baseline
+        .text
+        .split('\n')
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    // The user's story title names the story as surely as the baseline's headline.
+    let title = format!(
+        "{}\n{}",
+        spec.title,
+        spec.baseline.title.as_deref().unwrap_or("")
+    );
+    let mut learned = learn(&title, &text);
+    learned.truncate(MAX_ENTITIES);
+    let mut out: Vec<EntityInfo> = learned
+        .iter()
+        .map(|e| EntityInfo {
+            names: e.names.clone(),
+            name_weights: Vec::new(),
+            count: e.count,
+            in_title: e.in_title,
+            common_word: e.common_word,
+            configured: false,
+            salience: salience(e),
+        })
+        .collect();
+    let find = |out: &[EntityInfo], norm: &str| {
+        out.iter()
+            .position(|e| e.names.iter().any(|n| normalize(n) == norm))
+    };
+    for name in &spec.entities {
+        let norm = normalize(name);
+        if norm.is_empty() {
+            continue;
+        }
+        match find(&out, &norm) {
+            Some(i) => {
+                out[i].configured = true;
+                out[i].salience = 1.0;
+            }
+            None => out.push(EntityInfo {
+                names: vec![name.clone()],
+                name_weights: Vec::new(),
+                count: 0,
+                in_title: false,
+                common_word: !norm.contains(' ') && is_common_word(&norm),
+                configured: true,
+                salience: 1.0,
+            }),
+        }
+    }
+    for (name, aliases) in &spec.aliases {
+        let norm = normalize(name);
+        let i = match find(&out, &norm) {
+            Some(i) => i,
+            None => {
+                out.push(EntityInfo {
+                    names: vec![name.clone()],
+                    name_weights: Vec::new(),
+                    count: 0,
+                    in_title: false,
+                    common_word: !norm.contains(' ') && is_common_word(&norm),
+                    configured: true,
+                    salience: 1.0,
+                });
+                out.len() - 1
+            }
+        };
+        for a in aliases {
+            if !normalize(a).is_empty() && find(&out[i..=i], &normalize(a)).is_none() {
+                out[i].names.push(a.clone());
+            }
+        }
+    }
+    out
+}
+
+fn name_is_common(e: &EntityInfo, name: &str) -> bool {
+    let norm = normalize(name);
+    !norm.contains(' ')
+        && !is_acronym(name)
+        && (is_common_word(&norm) || (e.common_word && normalize(&e.names[0]) == norm))
+}
+
+fn weigh(entities: &mut [EntityInfo], bg: &Background) {
+    for e in entities.iter_mut() {
+        let weights: Vec<f64> = e
+            .names
+            .iter()
+            .map(|n| {
+                let spec = name_specificity(&normalize(n), bg);
+                let common = if name_is_common(e, n) {
+                    COMMON_NAME_FACTOR
+                } else {
+                    1.0
+                };
+                spec * e.salience * common
+            })
+            .collect();
+        e.name_weights = weights;
+    }
+}
+
+/// Weight of headlines and of the lead in the baseline's vector: news puts the event first.
+const TITLE_WEIGHT: f64 = 2.0;
+/// See `TITLE_WEIGHT`.
+const LEAD_WEIGHT: f64 = 1.5;
+/// Paragraphs that make up the lead.
+const LEAD_PARAGRAPHS: usize = 3;
+
+fn baseline_texts(spec: &StorySpec) -> Vec<(String, f64)> {
+    let mut v = vec![(spec.title.clone(), TITLE_WEIGHT)];
+    if let Some(t) = &spec.baseline.title {
+        v.push((t.clone(), TITLE_WEIGHT));
+    }
+    let body: Vec<&str> = spec
+        .baseline
+        .text
+        .split('\n')
+        .filter(|p| !p.trim().is_empty() && !is_boilerplate_paragraph(p))
+        .collect();
+    let split = body.len().min(LEAD_PARAGRAPHS);
+    v.push((body[..split].join("\n"), LEAD_WEIGHT));
+    v.push((body[split..].join("\n"), 1.0));
+    v
+}
+
+/// True if the original text at `start` begins a sentence, line or quote.
+fn at_sentence_start(text: &str, start: usize) -> bool {
+    let Some(before) = text.get(..start) else {
+        return true;
+    };
+    for c in before.chars().rev() {
+        if c == '\n' {
+            return true;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        return matches!(
+            c,
+            '.' | '!'
+                | '?'
+                | ':'
+                | '"'
+                | '\u{201C}'
+                | '\u{201E}'
+                | '\u{2018}'
+                | '\u{00AB}'
+                | '•'
+                | '|'
+                | '('
+                | '['
+                | '—'
+                | '–'
+        );
+    }
+    true
+}
+
+/// True if the line holding `start` is a Title Case headline (capitals there prove nothing).
+fn in_title_case_line(text: &str, start: usize) -> bool {
+    let from = text
+        .get(..start)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let to = text
+        .get(start..)
+        .and_then(|s| s.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let Some(line) = text.get(from..to) else {
+        return false;
+    };
+    let words: Vec<&str> = line
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    if words.len() < 3 || words.len() > 40 {
+        return false;
+    }
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    caps * 5 >= words.len() * 4
+}
+
+/// True if the original span reads as a name: capitalised mid-sentence, or all capitals.
+fn reads_as_name(text: &str, start: usize, end: usize) -> bool {
+    let Some(span) = text.get(start..end) else {
+        return false;
+    };
+    let letters: Vec<char> = span.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    if !span.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    !at_sentence_start(text, start) && !in_title_case_line(text, start)
+}
+
+impl Matcher {
+    /// Learns every story's entities, weighs them against `bg` and builds the automaton.
+    pub fn build(stories: &[StorySpec], bg: &Background) -> Self {
+        let mut infos = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut add = |norm: String, common: bool, owner: Owner, patterns: &mut Vec<Pattern>| {
+            if norm.is_empty() {
+                return;
+            }
+            let i = *index.entry(norm.clone()).or_insert_with(|| {
+                patterns.push(Pattern {
+                    norm,
+                    common,
+                    owners: Vec::new(),
+                });
+                patterns.len() - 1
+            });
+            patterns[i].common &= common;
+            patterns[i].owners.push(owner);
+        };
+        for (s, spec) in stories.iter().enumerate() {
+            let mut entities = story_entities(spec);
+            weigh(&mut entities, bg);
+            for (ei, e) in entities.iter().enumerate() {
+                for (ni, n) in e.names.iter().enumerate() {
+                    let owner = Owner::Entity {
+                        story: s,
+                        entity: ei,
+                        name: ni,
+                    };
+                    let common = name_is_common(e, n);
+                    let norm = normalize(n);
+                    // "ISIS-K" is also written "ISISK".
+                    if is_acronym(n) && norm.contains(' ') {
+                        add(norm.replace(' ', ""), common, owner, &mut patterns);
+                    }
+                    add(norm, common, owner, &mut patterns);
+                }
+            }
+            for (pi, p) in spec.exclude.iter().enumerate() {
+                add(
+                    normalize(p),
+                    false,
+                    Owner::Exclude {
+                        story: s,
+                        phrase: pi,
+                    },
+                    &mut patterns,
+                );
+            }
+            let texts = baseline_texts(spec);
+            let refs: Vec<(&str, f64)> = texts.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            infos.push(StoryInfo {
+                id: spec.id.clone(),
+                entities,
+                exclude: spec.exclude.clone(),
+                topic: TopicVector::build(&refs, bg),
+                baseline_texts: texts,
+            });
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns.iter().map(|p| p.norm.as_bytes()))
+            .or_else(|_| {
+                // A DFA too large for the limits: fall back to the automatic choice.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(patterns.iter().map(|p| p.norm.as_bytes()))
+            })
+            .ok();
+        Self {
+            stories: infos,
+            patterns,
+            ac,
+            bg: bg.clone(),
+        }
+    }
+
+    /// Re-weighs names and baseline vectors with new background counts (the automaton is kept).
+    pub fn set_background(&mut self, bg: &Background) {
+        for s in &mut self.stories {
+            weigh(&mut s.entities, bg);
+            let refs: Vec<(&str, f64)> = s
+                .baseline_texts
+                .iter()
+                .map(|(t, w)| (t.as_str(), *w))
+                .collect();
+            s.topic = TopicVector::build(&refs, bg);
+        }
+        self.bg = bg.clone();
+    }
+
+    /// The compiled stories, in the order given to `build`.
+    pub fn stories(&self) -> &[StoryInfo] {
+        &self.stories
+    }
+
+    /// The index of the story with this id.
+    pub fn story_index(&self, id: &str) -> Option<usize> {
+        self.stories.iter().position(|s| s.id == id)
+    }
+
+    /// Finds every story name and exclude phrase in `text`, on word boundaries, leftmost-longest.
+    pub fn scan(&self, text: &str) -> Vec<ScanHit> {
+        let mut out = Vec::new();
+        self.scan_patterns(text, |p, start, end| {
+            for &owner in &self.patterns[p].owners {
+                out.push(ScanHit { owner, start, end });
+            }
+        });
+        out
+    }
+
+    /// The distinct normalised names (not exclude phrases) found in `text`: what to count for `Background::names`.
+    pub fn names_in(&self, text: &str) -> Vec<String> {
+        let mut seen = vec![false; self.patterns.len()];
+        self.scan_patterns(text, |p, _, _| seen[p] = true);
+        seen.iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                **s && self.patterns[*i]
+                    .owners
+                    .iter()
+                    .any(|o| matches!(o, Owner::Entity { .. }))
+            })
+            .map(|(i, _)| self.patterns[i].norm.clone())
+            .collect()
+    }
+
+    fn scan_patterns(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        let Some(ac) = &self.ac else { return };
+        let norm = normalize_mapped(text);
+        let hay = norm.text.as_bytes();
+        let mut at = 0;
+        while at < hay.len() {
+            let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::No);
+            let Some(m) = ac.find(input) else { break };
+            let (s, e) = (m.start(), m.end());
+            if !on_word_boundaries(&norm.text, s, e) {
+                // A rejected match may hide a valid one starting inside it.
+                at = next_char(&norm.text, s);
+                continue;
+            }
+            let p = m.pattern().as_usize();
+            let start = norm.original(s, text);
+            let end = norm.original(e, text);
+            // A span ending inside a separator run maps past it; trim back to the last word char.
+            let end = text.get(start..end).map_or(end, |span| {
+                start + span.trim_end_matches(|c: char| !c.is_alphanumeric()).len()
+            });
+            if !self.patterns[p].common || reads_as_name(text, start, end) {
+                found(p, start, end);
+            }
+            at = e.max(s + 1);
+        }
+    }
+
+    /// Stage 1: the stories for which title and summary name an entity (fetch the article then).
+    pub fn candidates(&self, title: &str, summary: &str) -> Vec<usize> {
+        let fields = Fields {
+            title,
+            summary,
+            article: None,
+        };
+        (0..self.stories.len())
+            .filter(|&s| self.judge(s, &fields).candidate)
+            .collect()
+    }
+
+    /// Judges an item for story `story` (stage 2 when `fields.article` is set); unknown index → no match.
+    pub fn judge(&self, story: usize, fields: &Fields) -> Judgement {
+        let mut none = Judgement {
+            score: 0.0,
+            followup: false,
+            candidate: false,
+            entity_score: 0.0,
+            topical: 0.0,
+            excluded: None,
+            hits: Vec::new(),
+        };
+        let Some(info) = self.stories.get(story) else {
+            return none;
+        };
+        // Best (weight, name, field) per entity.
+        let mut best: HashMap<usize, (f64, usize, Field, bool)> = HashMap::new();
+        let parts = [
+            (Field::Title, Some(fields.title)),
+            (Field::Summary, Some(fields.summary)),
+            (Field::Article, fields.article),
+        ];
+        for (field, text) in parts {
+            let Some(text) = text else { continue };
+            for h in self.scan(text) {
+                match h.owner {
+                    Owner::Exclude { story: s, phrase } if s == story => {
+                        none.excluded = info.exclude.get(phrase).cloned();
+                        return none;
+                    }
+                    Owner::Entity {
+                        story: s,
+                        entity,
+                        name,
+                    } if s == story => {
+                        let Some(e) = info.entities.get(entity) else {
+                            continue;
+                        };
+                        let w = e.name_weights.get(name).copied().unwrap_or(0.0);
+                        let common = e.names.get(name).is_some_and(|n| name_is_common(e, n));
+                        let slot = best.entry(entity).or_insert((w, name, field, common));
+                        if w > slot.0 {
+                            *slot = (w, name, field, common);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let candidate = best
+            .values()
+            .any(|b| matches!(b.2, Field::Title | Field::Summary));
+        let generic: f64 = best
+            .values()
+            .filter(|b| b.0 < GENERIC_BELOW)
+            .map(|b| b.0)
+            .sum();
+        let entity_score = best
+            .values()
+            .filter(|b| b.0 >= GENERIC_BELOW)
+            .map(|b| b.0)
+            .sum::<f64>()
+            + generic.min(GENERIC_CAP);
+        // A name that is also a word never makes a follow-up on its own.
+        let named = best.values().any(|b| !b.3);
+        let item_texts: Vec<(&str, f64)> =
+            [Some(fields.title), Some(fields.summary), fields.article]
+                .into_iter()
+                .flatten()
+                .map(|t| (t, 1.0))
+                .collect();
+        let topical = info
+            .topic
+            .cosine(&TopicVector::build(&item_texts, &self.bg));
+        let score = entity_score + TOPIC_FACTOR * topical;
+        let followup = named && entity_score >= ENTITY_MIN && score >= THRESHOLD;
+        let mut hits: Vec<Hit> = best
+            .iter()
+            .filter_map(|(&ei, &(w, ni, field, _))| {
+                let e = info.entities.get(ei)?;
+                Some(Hit {
+                    name: e.names.get(ni)?.clone(),
+                    entity: e.names.first()?.clone(),
+                    field,
+                    weight: w,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.name.cmp(&b.name)));
+        Judgement {
+            score,
+            followup,
+            candidate,
+            entity_score,
+            topical,
+            excluded: None,
+            hits,
+        }
+    }
+}
+
+fn next_char(s: &str, i: usize) -> usize {
+    let mut j = i + 1;
+    while j < s.len() && !s.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Article;
+
+    /// An invented story: a flood at a stadium during a concert by a band whose name is a word.
+    fn flood_story() -> StorySpec {
+        StorySpec {
+            id: "flood".into(),
+            title: "Harbourlight Arena flood in Velmora".into(),
+            baseline: Article {
+                title: Some("Floodwater kills 12 at Harbourlight Arena during Lantern concert".into()),
+                text: "Floodwater burst into the Harbourlight Arena in Velmora, Norway, on Saturday night during a concert by the rock band Lantern, killing at least 12 people.\n\n\
+                    Rescuers pulled dozens of concertgoers from the flooded stands. The river Skarn broke its banks after days of rain.\n\n\
+                    The Velmora Rescue Service (VRS) said 40 people were injured. Governor Olwen Marrick said the arena's drainage had failed.\n\n\
+                    The Islamic State has no role here; police in Oslo and Moscow were not involved."
+                    .into(),
+                ..Article::default()
+            },
+            exclude: vec!["Harbourlight Arena tickets".into()],
+            ..StorySpec::default()
+        }
+    }
+
+    fn matcher() -> Matcher {
+        Matcher::build(&[flood_story()], &Background::default())
+    }
+
+    fn judge(m: &Matcher, title: &str, summary: &str, article: &str) -> Judgement {
+        m.judge(
+            0,
+            &Fields {
+                title,
+                summary,
+                article: Some(article),
+            },
+        )
+    }
+
+    #[test]
+    fn a_follow_up_naming_the_venue_matches() {
+        let m = matcher();
+        let j = judge(
+            &m,
+            "Death toll at Harbourlight Arena rises to 15",
+            "Rescuers found three more bodies in the flooded stands.",
+            "Three more bodies were found in the flooded stands of the Harbourlight Arena, raising the toll from Saturday's flood to 15. Governor Olwen Marrick said drainage failed.",
+        );
+        assert!(j.followup, "{j:?}");
+        assert!(j.candidate);
+        assert!(
+            j.hits
+                .iter()
+                .any(|h| h.entity == "Harbourlight Arena" && h.field == Field::Title),
+            "{j:?}"
+        );
+        let json = serde_json::to_string(&j).unwrap_or_default();
+        assert!(json.contains("\"field\":\"title\""), "{json}");
+    }
+
+    #[test]
+    fn an_item_sharing_only_generic_names_does_not_match() {
+        let m = matcher();
+        let j = judge(
+            &m,
+            "Norway and Russia sign fishing deal in Moscow",
+            "Officials in Oslo said the Islamic State threat was discussed.",
+            "Norway and Russia signed a fishing quota deal in Moscow on Tuesday. Ministers from Oslo also discussed the Islamic State and trade.",
+        );
+        assert!(!j.followup, "{j:?}");
+    }
+
+    #[test]
+    fn alias_plus_same_event_matches_without_the_venue() {
+        let m = matcher();
+        let j = judge(
+            &m,
+            "VRS says flood toll rises as rescuers search stands",
+            "",
+            "The VRS said rescuers searching the flooded stands after the concert had found more bodies, and the number of people killed rose to 14; dozens of concertgoers were injured when floodwater burst in.",
+        );
+        assert!(j.followup, "{j:?}");
+        // The same alias in an unrelated context is not enough.
+        let k = judge(
+            &m,
+            "VRS opens new training centre",
+            "",
+            "The VRS opened a training centre for its staff and thanked the council for the budget.",
+        );
+        assert!(!k.followup, "{k:?}");
+    }
+
+    #[test]
+    fn common_word_names_match_only_as_names_and_never_alone() {
+        let m = matcher();
+        let lower = m.scan("We packed a lantern for the camping trip.");
+        assert!(lower.is_empty(), "{lower:?}");
+        let start = m.scan("Lantern cancelled the tour.");
+        assert!(start.is_empty(), "{start:?}");
+        let title_case = m.scan("How To Light A Lantern In The Garden");
+        assert!(title_case.is_empty(), "{title_case:?}");
+        let named = m.scan("Fans of Lantern gathered outside.");
+        assert_eq!(named.len(), 1, "{named:?}");
+        let j = judge(
+            &m,
+            "Fans of Lantern gather",
+            "",
+            "Fans of Lantern gathered at a concert in a park and sang for an hour.",
+        );
+        assert!(!j.followup, "{j:?}");
+    }
+
+    #[test]
+    fn hyphen_space_and_diacritic_variants_match_on_word_boundaries() {
+        let spec = StorySpec {
+            id: "x".into(),
+            entities: vec!["ZK-9".into(), "Nuñoa Stadium".into(), "Лесной Бор".into()],
+            ..StorySpec::default()
+        };
+        let m = Matcher::build(&[spec], &Background::default());
+        assert_eq!(m.scan("the ZK 9 unit").len(), 1);
+        assert_eq!(m.scan("the ZK\u{2013}9 unit").len(), 1);
+        assert_eq!(m.scan("the ZK9 unit").len(), 1);
+        assert_eq!(m.scan("at NUNOA STADIUM's gate").len(), 1);
+        assert_eq!(m.scan("в Лесном Бору и в Лесной Бор").len(), 1);
+        assert!(m.scan("the AZK-90 unit").is_empty());
+        let hit = m.scan("Fans at Nuñoa Stadium left.");
+        assert_eq!(
+            hit.first()
+                .map(|h| &"Fans at Nuñoa Stadium left."[h.start..h.end]),
+            Some("Nuñoa Stadium")
+        );
+    }
+
+    #[test]
+    fn exclude_phrases_veto() {
+        let m = matcher();
+        let j = judge(
+            &m,
+            "Harbourlight Arena tickets on sale for Lantern tribute",
+            "Governor Olwen Marrick attends.",
+            "Harbourlight Arena flood victims remembered; Olwen Marrick speaks.",
+        );
+        assert!(!j.followup && !j.candidate);
+        assert_eq!(j.excluded.as_deref(), Some("Harbourlight Arena tickets"));
+    }
+
+    #[test]
+    fn configured_aliases_and_names_in() {
+        let mut spec = flood_story();
+        spec.aliases
+            .insert("Harbourlight Arena".into(), vec!["HLA".into()]);
+        let m = Matcher::build(
+            &[
+                spec,
+                StorySpec {
+                    id: "b".into(),
+                    entities: vec!["Velmora".into()],
+                    ..StorySpec::default()
+                },
+            ],
+            &Background::default(),
+        );
+        let names = m.names_in("The HLA reopened; Velmora cheered.");
+        assert!(
+            names.contains(&"hla".to_string()) && names.contains(&"velmora".to_string()),
+            "{names:?}"
+        );
+        let hits = m.scan("Velmora");
+        assert_eq!(hits.len(), 2, "both stories own the name: {hits:?}");
+        assert_eq!(m.candidates("HLA reopens", ""), vec![0]);
+        assert_eq!(m.story_index("b"), Some(1));
+        assert!(!m.judge(7, &Fields::default()).followup);
+    }
+
+    #[test]
+    fn huge_and_empty_inputs() {
+        let m = matcher();
+        let big = "Harbourlight Arena flood ".repeat(20_000);
+        let j = judge(&m, "", "", &big);
+        assert!(j.entity_score > 0.0);
+        let _ = judge(&m, "", "", "");
+        let empty = Matcher::build(&[], &Background::default());
+        assert!(empty.scan("anything").is_empty());
+    }
+}

@@ -1,0 +1,97 @@
+//! How specific a name or word is: the shipped prior blended with document frequencies from stored items.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::prior::{name_prior, word_idf_prior};
+
+/// Documents after which the corpus and the prior count equally.
+const HALF_TRUST_DOCS: f64 = 500.0;
+/// The corpus never fully replaces the prior: a story's own coverage inflates its names' DF.
+const MAX_CORPUS_TRUST: f64 = 0.7;
+/// Document share at or below which a term is fully specific (1 in 1000 items).
+const RARE_SHARE: f64 = 0.001;
+
+/// Document frequencies counted by the caller over stored news items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Background {
+    /// How many items were counted.
+    pub docs: u64,
+    /// Normalised story name → items whose text contains it (count with `Matcher::names_in`).
+    pub names: HashMap<String, u64>,
+    /// Content term → items that contain it (count with `topic::content_terms`).
+    pub terms: HashMap<String, u64>,
+}
+
+impl Background {
+    /// How much the corpus is trusted over the prior, from 0 (empty) to `MAX_CORPUS_TRUST`.
+    pub fn trust(&self) -> f64 {
+        let n = self.docs as f64;
+        MAX_CORPUS_TRUST * n / (n + HALF_TRUST_DOCS)
+    }
+}
+
+/// IDF scaled to 0..1: 1 when the term is in at most 0.1 % of documents, 0 when in all of them.
+fn scaled_idf(docs: u64, df: u64) -> f64 {
+    if docs == 0 {
+        return 1.0;
+    }
+    let n = docs as f64;
+    let df = (df.min(docs) as f64).max(0.5);
+    let full = (1.0 / RARE_SHARE)
+        .ln()
+        .min((n + 1.0).ln())
+        .max(f64::MIN_POSITIVE);
+    ((n / df).ln() / full).clamp(0.0, 1.0)
+}
+
+/// Specificity of a normalised name, 0..1, blending the prior with the background's DF.
+pub fn name_specificity(name: &str, bg: &Background) -> f64 {
+    let prior = name_prior(name);
+    let trust = bg.trust();
+    if trust <= 0.0 {
+        return prior;
+    }
+    let corpus = scaled_idf(bg.docs, bg.names.get(name).copied().unwrap_or(0));
+    (1.0 - trust) * prior + trust * corpus
+}
+
+/// Informativeness of a content word (given as written, normalised) and its stem, 0..1.
+pub fn word_weight(word: &str, stem: &str, bg: &Background) -> f64 {
+    let prior = word_idf_prior(word);
+    if prior <= 0.0 {
+        return 0.0;
+    }
+    let trust = bg.trust();
+    if trust <= 0.0 {
+        return prior;
+    }
+    let corpus = scaled_idf(bg.docs, bg.terms.get(stem).copied().unwrap_or(0));
+    (1.0 - trust) * prior + trust * corpus
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_corpus_trusts_the_prior() {
+        let bg = Background::default();
+        assert!((name_specificity("moscow", &bg) - name_prior("moscow")).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_large_corpus_moves_weights_towards_its_counts() {
+        let mut bg = Background {
+            docs: 20_000,
+            ..Background::default()
+        };
+        // A name the prior thinks specific but that every tenth item carries.
+        bg.names.insert("zorvath".into(), 2_000);
+        let w = name_specificity("zorvath", &bg);
+        assert!(w < 0.75, "{w}");
+        // A name absent from the corpus stays specific.
+        assert!(name_specificity("qellbrook", &bg) > 0.95);
+    }
+}
