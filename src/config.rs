@@ -87,6 +87,24 @@ pub struct Settings {
     pub allow_private_networks: bool,
 }
 
+impl Default for Settings {
+    /// The documented defaults, for commands that run without a config (`extract`).
+    fn default() -> Settings {
+        Settings {
+            database: default_database(),
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            min_interval: Duration::from_secs(5 * 60),
+            max_interval: Duration::from_secs(24 * 3600),
+            concurrency: 16,
+            per_host: 2,
+            timeout: Duration::from_secs(30),
+            max_body: 10 * 1024 * 1024,
+            user_agent: default_user_agent(),
+            allow_private_networks: false,
+        }
+    }
+}
+
 /// One `[[feed]]` entry.
 #[derive(Debug, Clone)]
 pub struct FeedConfig {

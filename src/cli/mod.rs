@@ -2,6 +2,7 @@
 //! rendering. Commands load the config and open the database once and pass them down.
 
 mod check;
+mod extract;
 mod feeds;
 mod items;
 pub mod output;
@@ -48,6 +49,8 @@ pub enum Command {
     Feeds(feeds::Args),
     /// Validate the config and print what it found.
     Check(check::Args),
+    /// Show the main text, times, entities and figures followup reads from one page.
+    Extract(extract::Args),
 }
 
 /// Starts logging to stderr; `RUST_LOG` wins over `-v`.
@@ -77,6 +80,7 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config_path = cli.config.as_deref();
     match cli.command {
+        Command::Extract(args) => extract::run(args, config_path),
         Command::Check(args) => check::run(args, &load_config(config_path)?),
         Command::Poll(args) => {
             let config = load_config(config_path)?;

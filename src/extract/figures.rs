@@ -1,0 +1,2379 @@
+//! Casualty figures in article text: which numbers count the story's killed, injured, missing
+//! and arrested, how hedged they are, and which one an article states for the story now.
+//!
+//! The reading is lexical and bounded: text is split into sentences, each sentence into words,
+//! and every number is tied to a kind by the words around it ("137 people were killed",
+//! "killing 12", "the death toll rose to 144"). Numbers that count something else are dropped
+//! by general cues, never by names: ages, dates, units, money, subsets ("including four",
+//! "remain in hospital"), superseded figures ("up from 133", "initially"), increments ("three
+//! more suspects"), and clauses about other events (another year, "since", "separate",
+//! comparisons, a named event the story's lead does not name).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::extract::numbers::parse_number;
+use crate::model::{FigureKind, Observation, Qualifier};
+
+/// Text beyond this many bytes is not read: articles are far shorter, junk can be huge.
+const MAX_TEXT_BYTES: usize = 1 << 20;
+/// Sentences longer than this are page junk (menus, scripts, lists run together), not prose.
+const MAX_SENTENCE_BYTES: usize = 1_500;
+/// Words read per sentence; the rest of an absurd sentence is ignored.
+const MAX_TOKENS: usize = 200;
+/// How many words the right-hand scan ("137 people in the hall were killed") may cross.
+const RIGHT_WINDOW: usize = 7;
+/// How many words may sit between a toll noun and its number ("death toll in the attack rose to").
+const TOLL_WINDOW: usize = 12;
+/// How many sentences at the top of the text name the story, for the other-event cue.
+const LEAD_SENTENCES: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tk {
+    Word,
+    Num,
+    Punct,
+}
+
+/// One word, numeral or punctuation mark of a sentence.
+#[derive(Debug, Clone, Copy)]
+struct Tok<'a> {
+    s: &'a str,
+    kind: Tk,
+}
+
+/// An observation with where and how it was said, for choosing the article's figure.
+#[derive(Debug, Clone)]
+struct Found {
+    obs: Observation,
+    /// Sentence number in the text: earlier means closer to the lead or the newest live entry.
+    sentence: usize,
+    /// Said as a change ("rose to", "now", "a ninth suspect"): may beat an earlier, lower figure.
+    update: bool,
+    /// Said in the past tense of a figure ("stood at"): kept, but chosen last.
+    soft_stale: bool,
+}
+
+/// Every casualty statement in `text`, in order.
+pub fn observations(text: &str) -> Vec<Observation> {
+    scan(text, &StoryNames::from_text("", text))
+        .into_iter()
+        .map(|f| f.obs)
+        .collect()
+}
+
+/// At most one observation per kind: the figure `text` states for the story now.
+///
+/// The lead (or a summary on top, or a live blog's newest entry) wins over later mentions; a
+/// later statement that the figure rose beats a lower earlier one; a precise figure in the body
+/// beats a rounded one ("over 800" then "821"); the title is used only for kinds the body
+/// does not state.
+pub fn article_figures(title: &str, text: &str) -> Vec<Observation> {
+    let names = StoryNames::from_text(title, text);
+    let body = scan(text, &names);
+    let head = scan(title, &names);
+    let mut out = Vec::new();
+    for kind in FigureKind::ALL {
+        let cands: Vec<&Found> = body.iter().filter(|f| f.obs.kind == kind).collect();
+        if let Some(f) = choose(&cands) {
+            out.push(f.obs.clone());
+        } else if let Some(f) = head.iter().find(|f| f.obs.kind == kind) {
+            out.push(f.obs.clone());
+        }
+    }
+    out
+}
+
+/// Picks the current figure among one kind's statements, given in text order.
+fn choose<'a>(cands: &[&'a Found]) -> Option<&'a Found> {
+    let first = cands
+        .iter()
+        .find(|f| !f.soft_stale)
+        .or_else(|| cands.first())?;
+    let mut chosen = *first;
+    // A later "rose to" with a higher figure is newer than a lead written before the rise;
+    // a live blog's older entries hold lower figures, so they do not pass this test.
+    if let Some(up) = cands.iter().find(|f| {
+        f.sentence > chosen.sentence && f.update && !f.soft_stale && f.obs.value > chosen.obs.value
+    }) {
+        chosen = up;
+    }
+    if chosen.obs.qualifier != Qualifier::Exact {
+        let (q, v) = (chosen.obs.qualifier, chosen.obs.value);
+        if let Some(precise) = cands.iter().find(|f| {
+            f.sentence > chosen.sentence
+                && f.obs.qualifier == Qualifier::Exact
+                && !f.soft_stale
+                && f.obs.value != v
+                && rounds_to(q, v, f.obs.value)
+        }) {
+            chosen = precise;
+        }
+    }
+    Some(chosen)
+}
+
+/// Whether a hedged figure (`q` `v`, "over 800") plausibly rounds the exact figure `x`.
+fn rounds_to(q: Qualifier, v: u64, x: u64) -> bool {
+    let (v, x) = (v as f64, x as f64);
+    match q {
+        Qualifier::MoreThan | Qualifier::AtLeast => x > v && x <= v * 1.25,
+        Qualifier::About => x >= v * 0.8 && x <= v * 1.2,
+        Qualifier::Nearly => x < v && x >= v * 0.8,
+        Qualifier::UpTo => x < v && x >= v * 0.8,
+        Qualifier::Exact => false,
+    }
+}
+
+/// Names the story goes by: capitalised words of the title and the lead, and those the text
+/// repeats. A named event outside this set is another event; one named once deep in the text
+/// ("the 2015 assault on …") usually is.
+struct StoryNames {
+    /// Lowercased names.
+    words: HashSet<String>,
+    /// The newest year the text names: a full date in it is most likely the story's own.
+    max_year: Option<u16>,
+}
+
+impl StoryNames {
+    fn from_text(title: &str, text: &str) -> Self {
+        let mut words = HashSet::new();
+        let mut seen: HashMap<String, u8> = HashMap::new();
+        let caps = |s: &str| -> Vec<String> {
+            s.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .map(str::to_lowercase)
+                .collect()
+        };
+        words.extend(caps(title));
+        let mut prose = 0;
+        for_each_sentence(clip(text), |_, s| {
+            if s.len() > MAX_SENTENCE_BYTES {
+                return true;
+            }
+            let found = caps(s);
+            // Page furniture ("LV | EE | EN") is not the lead: count prose sentences only.
+            if prose < LEAD_SENTENCES && s.split_whitespace().count() >= 6 {
+                prose += 1;
+                words.extend(found.iter().cloned());
+            }
+            for w in found {
+                let n = seen.entry(w).or_insert(0);
+                *n = n.saturating_add(1);
+            }
+            seen.len() < 50_000
+        });
+        words.extend(seen.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w));
+        let max_year = clip(text)
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
+            .filter_map(|w| w.parse::<u16>().ok())
+            .max();
+        Self { words, max_year }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        self.words.contains(&w.to_lowercase())
+    }
+}
+
+/// The text cut to [`MAX_TEXT_BYTES`] at a character boundary.
+fn clip(text: &str) -> &str {
+    if text.len() <= MAX_TEXT_BYTES {
+        return text;
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "rep", "sen", "gov", "prof",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+    "vs", "etc", "inc", "ltd", "co", "jr", "approx",
+];
+
+/// Calls `f(paragraph, sentence)` for each sentence until it returns false.
+fn for_each_sentence<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str) -> bool) {
+    let bytes = text.as_bytes();
+    let mut para = 0;
+    let mut start = 0;
+    let mut i = 0;
+    let mut emit = |from: usize, to: usize, para: usize| -> bool {
+        let s = text[from..to].trim();
+        if s.is_empty() { true } else { f(para, s) }
+    };
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\n' {
+            if !emit(start, i, para) {
+                return;
+            }
+            // A blank line starts a new paragraph.
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'\n' {
+                para += 1;
+            }
+            start = i + 1;
+            i += 1;
+            continue;
+        }
+        if (c == b'.' || c == b'!' || c == b'?') && ends_sentence(text, i) {
+            if !emit(start, i + 1, para) {
+                return;
+            }
+            start = i + 1;
+        } else if bytes[i..].starts_with("•".as_bytes()) {
+            if !emit(start, i, para) {
+                return;
+            }
+            start = i + '•'.len_utf8();
+        }
+        i += 1;
+    }
+    emit(start, text.len(), para);
+}
+
+/// Whether the mark at byte `i` ends a sentence: space then a capital, digit or quote follows,
+/// and a period does not close an abbreviation or an initial.
+fn ends_sentence(text: &str, i: usize) -> bool {
+    let rest = &text[i + 1..];
+    let after_quotes = rest.trim_start_matches(['"', '\'', '’', '”', ')']);
+    let Some(sp) = after_quotes.chars().next() else {
+        return true;
+    };
+    if !sp.is_whitespace() {
+        return false;
+    }
+    let next = after_quotes.trim_start().chars().next();
+    if !next.is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || "\"'“‘([".contains(c) || c == '•'
+    }) {
+        return false;
+    }
+    if text.as_bytes()[i] == b'.' {
+        let before = &text[..i];
+        let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
+        let word = &before[word_start..];
+        if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+            return false;
+        }
+        if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Splits a sentence into words, numerals and punctuation marks.
+fn tokenize<'a>(s: &'a str, out: &mut Vec<Tok<'a>>) {
+    out.clear();
+    let mut it = s.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if out.len() >= MAX_TOKENS {
+            return;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            out.push(Tok {
+                s: &s[start..start + c.len_utf8()],
+                kind: Tk::Punct,
+            });
+            continue;
+        }
+        let numeric = c.is_ascii_digit();
+        let mut end = start + c.len_utf8();
+        let mut prev = c;
+        while let Some(&(p, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                end = p + d.len_utf8();
+                prev = d;
+                it.next();
+                continue;
+            }
+            // Joiners stay inside a word only between two word characters.
+            let joins = match d {
+                '-' | '\'' | '’' => true,
+                '.' | ',' | ':' => prev.is_ascii_digit(),
+                _ => false,
+            };
+            let after = s[p + d.len_utf8()..].chars().next();
+            let ok = joins
+                && after.is_some_and(|a| {
+                    if matches!(d, '.' | ',' | ':') {
+                        a.is_ascii_digit()
+                    } else {
+                        a.is_alphanumeric()
+                    }
+                });
+            if !ok {
+                break;
+            }
+            it.next();
+            end = p + d.len_utf8();
+            prev = d;
+        }
+        out.push(Tok {
+            s: &s[start..end],
+            kind: if numeric { Tk::Num } else { Tk::Word },
+        });
+    }
+}
+
+fn is(t: Option<&Tok>, w: &str) -> bool {
+    t.is_some_and(|t| t.s.eq_ignore_ascii_case(w))
+}
+
+fn is_any(t: Option<&Tok>, ws: &[&str]) -> bool {
+    t.is_some_and(|t| ws.iter().any(|w| t.s.eq_ignore_ascii_case(w)))
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words after a number that make it a measure, a time or an age rather than a head count.
+const UNITS: &[&str] = &[
+    "%",
+    "percent",
+    "per",
+    "pc",
+    "year",
+    "years",
+    "year-old",
+    "years-old",
+    "month",
+    "months",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "second",
+    "seconds",
+    "am",
+    "pm",
+    "a.m",
+    "p.m",
+    "gmt",
+    "utc",
+    "et",
+    "bst",
+    "cet",
+    "km",
+    "kilometres",
+    "kilometers",
+    "miles",
+    "mile",
+    "metres",
+    "meters",
+    "metre",
+    "meter",
+    "m",
+    "feet",
+    "ft",
+    "kg",
+    "tonnes",
+    "tons",
+    "cm",
+    "mm",
+    "degrees",
+    "°",
+    "dollars",
+    "euros",
+    "pounds",
+    "roubles",
+    "rubles",
+    "yuan",
+    "yen",
+    "rupees",
+    "points",
+    "times",
+    "storeys",
+    "floors",
+];
+
+/// Words before a number that make it a label, an amount or an age.
+const LABELS: &[&str] = &[
+    "$",
+    "€",
+    "£",
+    "¥",
+    "₽",
+    "no",
+    "page",
+    "section",
+    "flight",
+    "route",
+    "magnitude",
+    "aged",
+    "age",
+    "ages",
+    "number",
+    "article",
+    "chapter",
+    "room",
+    "gate",
+    "platform",
+    "level",
+    "category",
+];
+
+/// Words that end the right-hand scan: a new clause or comparison starts.
+const RIGHT_STOPS: &[&str] = &[
+    "and", "or", "but", "while", "as", "after", "because", "when", "than", "if", "whereas",
+    "before", "until", "though", "although", "among",
+];
+
+/// Words that end the left-hand scan for a toll noun.
+const TOLL_STOPS: &[&str] = &[
+    "and", "but", "while", "as", "because", "when", "which", "who", "whereas", "although",
+];
+
+/// Words that mean a figure is not the current one.
+const STALE_WORDS: &[&str] = &[
+    "initially",
+    "originally",
+    "previously",
+    "earlier",
+    "initial",
+];
+
+/// Words that put a clause on another event.
+const OTHER_EVENT_WORDS: &[&str] = &["separate", "separately", "previous", "unrelated", "similar"];
+
+/// Words that name an event: a capitalised name before one is a named event.
+const EVENT_NOUNS: &[&str] = &[
+    "attack",
+    "attacks",
+    "bombing",
+    "bombings",
+    "blast",
+    "explosion",
+    "siege",
+    "shooting",
+    "shootings",
+    "massacre",
+    "earthquake",
+    "quake",
+    "flood",
+    "floods",
+    "flooding",
+    "hurricane",
+    "typhoon",
+    "cyclone",
+    "storm",
+    "fire",
+    "blaze",
+    "wildfire",
+    "collapse",
+    "crash",
+    "disaster",
+    "tsunami",
+    "eruption",
+    "stampede",
+    "derailment",
+    "landslide",
+    "tornado",
+    "rampage",
+    "hostage-taking",
+    "tragedy",
+];
+
+/// Words that say the reporting is about migration, not the story's arrests.
+const MIGRATION_WORDS: &[&str] = &[
+    "immigration",
+    "migrant",
+    "migrants",
+    "migration",
+    "visa",
+    "visas",
+    "deportation",
+    "deported",
+    "deport",
+    "undocumented",
+    "residency",
+    "permits",
+];
+
+/// Custody words that make "N suspects" an arrest count.
+const CUSTODY_WORDS: &[&str] = &[
+    "arrest",
+    "arrested",
+    "arrests",
+    "detained",
+    "detention",
+    "custody",
+    "court",
+    "charged",
+    "remanded",
+    "jailed",
+    "held",
+    "trial",
+    "prison",
+    "jail",
+];
+
+/// Verbs between a toll noun and its number that report a change.
+const RISE_WORDS: &[&str] = &[
+    "rose",
+    "risen",
+    "rises",
+    "rise",
+    "climbed",
+    "climbs",
+    "reached",
+    "reaches",
+    "hit",
+    "hits",
+    "increased",
+    "jumped",
+    "jumps",
+    "grew",
+    "revised",
+    "raised",
+    "now",
+    "topped",
+    "passed",
+    "climb",
+    "rising",
+    "bringing",
+    "brings",
+    "taking",
+    "takes",
+    "pushing",
+    "revises",
+    "revise",
+    "raises",
+    "raise",
+    "raising",
+    "revising",
+];
+
+/// A kind word ("killed") at `k`, possibly two or three words long, as a right-hand trigger.
+fn right_trigger(toks: &[Tok], k: usize) -> Option<(FigureKind, usize)> {
+    use FigureKind::*;
+    let t = toks.get(k);
+    let next = toks.get(k + 1);
+    const KILLED: &[&str] = &[
+        "killed",
+        "dead",
+        "died",
+        "deaths",
+        "fatalities",
+        "perished",
+        "drowned",
+        "murdered",
+        "slain",
+        "bodies",
+    ];
+    const INJURED: &[&str] = &["injured", "wounded", "hurt", "hospitalised", "hospitalized"];
+    const ARRESTED: &[&str] = &[
+        "arrested",
+        "detained",
+        "charged",
+        "remanded",
+        "jailed",
+        "imprisoned",
+        "apprehended",
+    ];
+    if is_any(t, KILLED) {
+        return Some((Killed, 1));
+    }
+    if is(t, "to") && is(next, "death") {
+        return Some((Killed, 2));
+    }
+    if is(t, "lost") && is_any(next, &["their", "lives"]) {
+        return Some((Killed, if is(next, "their") { 3 } else { 2 }));
+    }
+    if is_any(t, INJURED) {
+        return Some((Injured, 1));
+    }
+    if is_any(t, &["missing", "unaccounted"]) {
+        return Some((Missing, if is(next, "for") { 2 } else { 1 }));
+    }
+    if is_any(t, ARRESTED) || is_any(t, &["arrests", "detentions"]) {
+        return Some((Arrested, 1));
+    }
+    if is(t, "held") && !is_any(next, HELD_NOT_ARREST) {
+        return Some((Arrested, 1));
+    }
+    if is_any(t, &["custody", "detention"]) {
+        return Some((Arrested, 1));
+    }
+    if is_any(t, &["in", "into"]) && is(next, "custody") {
+        return Some((Arrested, 2));
+    }
+    if is(t, "under") && is(next, "arrest") {
+        return Some((Arrested, 2));
+    }
+    if is_any(t, &["locked", "rounded"]) && is(next, "up") {
+        return Some((Arrested, 2));
+    }
+    if is(t, "behind") && is(next, "bars") {
+        return Some((Arrested, 2));
+    }
+    None
+}
+
+/// Words after "held" that make it something other than custody.
+const HELD_NOT_ARREST: &[&str] = &[
+    "hostage", "hostages", "captive", "a", "an", "the", "their", "his", "her", "its", "talks",
+    "signs", "placards", "candles",
+];
+
+/// A verb right before a number ("killing 12") and the kind it names.
+fn left_verb(t: Option<&Tok>) -> Option<FigureKind> {
+    use FigureKind::*;
+    const KILLED: &[&str] = &["killed", "killing", "kills", "kill"];
+    const INJURED: &[&str] = &[
+        "injured", "injuring", "injures", "wounded", "wounding", "wounds", "hurt", "hurting",
+    ];
+    const ARRESTED: &[&str] = &[
+        "arrested",
+        "arresting",
+        "arrests",
+        "arrest",
+        "detained",
+        "detaining",
+        "detains",
+        "detain",
+        "charged",
+        "charging",
+        "charges",
+        "jailed",
+        "jails",
+        "jailing",
+        "remanded",
+        "apprehended",
+        "held",
+    ];
+    if is_any(t, KILLED) {
+        Some(Killed)
+    } else if is_any(t, INJURED) {
+        Some(Injured)
+    } else if is_any(t, ARRESTED) {
+        Some(Arrested)
+    } else {
+        None
+    }
+}
+
+/// The kind a word names inside a toll phrase ("number of injured").
+fn toll_kind_word(t: Option<&Tok>) -> Option<FigureKind> {
+    use FigureKind::*;
+    if is_any(
+        t,
+        &["dead", "deaths", "killed", "fatalities", "victims", "died"],
+    ) {
+        Some(Killed)
+    } else if is_any(t, &["injured", "wounded", "hurt", "injuries"]) {
+        Some(Injured)
+    } else if is_any(t, &["missing", "unaccounted"]) {
+        Some(Missing)
+    } else if is_any(
+        t,
+        &["arrests", "arrested", "detained", "detentions", "suspects"],
+    ) {
+        Some(Arrested)
+    } else {
+        None
+    }
+}
+
+/// A hedge read to the left of the number that starts at `i`: the qualifier and where it starts.
+fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
+    use Qualifier::*;
+    let at = |k: usize| if k < i { toks.get(i - 1 - k) } else { None };
+    let (w1, w2, w3) = (at(0), at(1), at(2));
+    if is(w2, "at") && is(w1, "least") {
+        return (AtLeast, i - 2);
+    }
+    if is_any(w2, &["fewer", "less"]) && is(w1, "than") {
+        return if is_any(w3, &["no", "not"]) {
+            (AtLeast, i - 3)
+        } else {
+            (UpTo, i - 2)
+        };
+    }
+    if is_any(w2, &["more", "greater"]) && is(w1, "than") {
+        return (MoreThan, i - 2);
+    }
+    if is(w3, "in") && is(w2, "excess") && is(w1, "of") {
+        return (MoreThan, i - 3);
+    }
+    if is(w2, "upwards") && is(w1, "of") {
+        return (MoreThan, i - 2);
+    }
+    if is(w3, "as") && is_any(w2, &["many", "much"]) && is(w1, "as") {
+        return (UpTo, i - 3);
+    }
+    if is(w2, "up") && is(w1, "to") {
+        // "revised up to 360", "rose up to 12": a direction, not a hedge.
+        let rev = w3.is_some_and(|t| {
+            toll_kind_word(Some(t)).is_some()
+                || is_any(Some(t), RISE_WORDS)
+                || is_any(Some(t), &["went", "gone", "pushed", "moved", "bumped"])
+        });
+        return (if rev { Exact } else { UpTo }, i - 2);
+    }
+    if is(w2, "close") && is(w1, "to") {
+        return (Nearly, i - 2);
+    }
+    if is(w2, "an") && is(w1, "estimated") {
+        return (About, i - 2);
+    }
+    if is_any(w2, &["just", "well"]) && is_any(w1, &["over", "above"]) {
+        return (MoreThan, i - 2);
+    }
+    if is(w2, "just") && is(w1, "under") {
+        return (Nearly, i - 2);
+    }
+    if is(w3, "a") && is(w2, "total") && is(w1, "of") {
+        return (Exact, i - 3);
+    }
+    if is_any(w1, &["over", "above"]) {
+        return (MoreThan, i - 1);
+    }
+    if is_any(
+        w1,
+        &[
+            "about",
+            "around",
+            "some",
+            "roughly",
+            "approximately",
+            "approx",
+            "estimated",
+        ],
+    ) {
+        return (About, i - 1);
+    }
+    if is_any(w1, &["nearly", "almost", "nearing"]) {
+        return (Nearly, i - 1);
+    }
+    if is(w1, "under") {
+        return (UpTo, i - 1);
+    }
+    (Exact, i)
+}
+
+/// Per-sentence reading state, reused across sentences to avoid allocation.
+struct Scanner<'a> {
+    toks: Vec<Tok<'a>>,
+    words: Vec<&'a str>,
+    /// Clause number of each token: punctuation and "but"/"while" open a new clause.
+    clause: Vec<u16>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new() -> Self {
+        Self {
+            toks: Vec::with_capacity(MAX_TOKENS),
+            words: Vec::with_capacity(MAX_TOKENS),
+            clause: Vec::with_capacity(MAX_TOKENS),
+        }
+    }
+
+    fn load(&mut self, s: &'a str) {
+        tokenize(s, &mut self.toks);
+        self.words.clear();
+        self.words.extend(self.toks.iter().map(|t| t.s));
+        self.clause.clear();
+        let mut c: u16 = 0;
+        for (i, t) in self.toks.iter().enumerate() {
+            let boundary = (t.kind == Tk::Punct && ",;:()[]—–-\"“”".contains(t.s))
+                || is_any(Some(t), &["but", "while", "whereas", "although", "though"]);
+            if boundary && i > 0 {
+                c = c.saturating_add(1);
+            }
+            self.clause.push(c);
+        }
+    }
+
+    /// Token range of clause `c`.
+    fn clause_range(&self, c: u16) -> (usize, usize) {
+        let a = self.clause.iter().position(|&x| x == c).unwrap_or(0);
+        let b = self
+            .clause
+            .iter()
+            .rposition(|&x| x == c)
+            .map_or(a, |p| p + 1);
+        (a, b)
+    }
+
+    /// First word of clause `c`, skipping its opening punctuation.
+    fn clause_head(&self, c: u16) -> Option<&Tok<'a>> {
+        let (a, b) = self.clause_range(c);
+        self.toks[a..b].iter().find(|t| t.kind != Tk::Punct)
+    }
+
+    fn is_year(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        t.kind == Tk::Num
+            && t.s.len() == 4
+            && t.s.bytes().all(|b| b.is_ascii_digit())
+            && matches!(t.s.as_bytes()[..2], [b'1', b'9'] | [b'2', b'0'])
+    }
+
+    /// Whether the clause of token `i` speaks of another event than the story.
+    fn other_event(&self, i: usize, names: &StoryNames) -> bool {
+        let c = self.clause[i];
+        // An opening clause about another time ("In 2015, ...") governs the whole sentence.
+        if c > 0 && self.clause_cue(0, usize::MAX, names) && !self.has_trigger(0) {
+            return true;
+        }
+        let mut c = c;
+        let mut upto = i;
+        loop {
+            if self.clause_cue(c, upto, names) {
+                return true;
+            }
+            // A relative clause ("…, which left 15 dead") belongs to the clause before it.
+            let rel = self.clause_head(c).is_some_and(|t| {
+                is_any(
+                    Some(t),
+                    &[
+                        "which", "when", "where", "who", "that", "killing", "leaving", "in",
+                        "during",
+                    ],
+                )
+            });
+            // Short appositives ("…in Kerman, Iran, that killed…") do not break the chain.
+            let (ca, cb) = self.clause_range(c);
+            let short = self.toks[ca..cb]
+                .iter()
+                .filter(|t| t.kind != Tk::Punct)
+                .count()
+                <= 3;
+            if !(rel || short && upto == usize::MAX) || c == 0 {
+                return false;
+            }
+            c -= 1;
+            upto = usize::MAX;
+        }
+    }
+
+    fn has_trigger(&self, c: u16) -> bool {
+        let (a, b) = self.clause_range(c);
+        (a..b).any(|k| {
+            right_trigger(&self.toks, k).is_some() || left_verb(self.toks.get(k)).is_some()
+        })
+    }
+
+    /// Other-event cues in clause `c`; forward-only cues count when they precede token `upto`.
+    fn clause_cue(&self, c: u16, upto: usize, names: &StoryNames) -> bool {
+        let (a, b) = self.clause_range(c);
+        let toks = &self.toks;
+        let max_year = names.max_year;
+        for k in a..b {
+            let t = toks.get(k);
+            let prev = if k > 0 { toks.get(k - 1) } else { None };
+            // "since 2004" and "deadliest since" only reach forward: the story's own figure
+            // may come first ("137 killed, the deadliest since 2004").
+            if is(t, "since") {
+                let sup = (a.max(k.saturating_sub(10))..k).any(|j| {
+                    is_any(
+                        toks.get(j),
+                        &["deadliest", "worst", "bloodiest", "biggest", "largest"],
+                    )
+                });
+                let year = (k + 1..(k + 4).min(b)).any(|j| self.is_year(j));
+                if (sup || year) && k < upto {
+                    return true;
+                }
+                continue;
+            }
+            if self.is_year(k) {
+                let after_since = (k.saturating_sub(3)..k).any(|j| is(toks.get(j), "since"));
+                if after_since {
+                    continue;
+                }
+                // A full date in the newest year the text names is most likely the story's.
+                let dated = is_any(prev, MONTHS) || (k >= 2 && is_any(toks.get(k - 2), MONTHS));
+                if dated && Some(self.year_value(k)) == max_year {
+                    continue;
+                }
+                return true;
+            }
+            if is_any(t, OTHER_EVENT_WORDS) {
+                return true;
+            }
+            if is_any(t, &["earlier", "last"])
+                && is_any(toks.get(k + 1), &["this", "year", "month"])
+            {
+                return true;
+            }
+            if is_any(t, &["ago", "anniversary"]) {
+                return true;
+            }
+            if is(t, "another") && is_any(toks.get(k + 1), EVENT_NOUNS) {
+                return true;
+            }
+            if k < upto
+                && (is_any(
+                    t,
+                    &[
+                        "compared",
+                        "reminiscent",
+                        "recalling",
+                        "echoing",
+                        "surpassing",
+                    ],
+                ) || (is(t, "than")
+                    && !is_any(
+                        prev,
+                        &["more", "less", "fewer", "greater", "rather", "other"],
+                    )))
+            {
+                return true;
+            }
+            if is_any(t, EVENT_NOUNS)
+                && (self.foreign_name_before(k, a, names) || self.foreign_name_after(k, b, names))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn year_value(&self, k: usize) -> u16 {
+        self.toks[k].s.parse().unwrap_or(0)
+    }
+
+    /// Whether capitalised words right before the event noun at `k` name something the lead
+    /// does not ("the Oklahoma City bombing" in a story about somewhere else).
+    fn foreign_name_before(&self, k: usize, clause_start: usize, names: &StoryNames) -> bool {
+        if names.words.is_empty() {
+            return false;
+        }
+        let mut j = k;
+        let mut saw = false;
+        while j > clause_start && k - j < 4 {
+            j -= 1;
+            let t = &self.toks[j];
+            let cap = t.kind == Tk::Word && t.s.chars().next().is_some_and(char::is_uppercase);
+            if !cap || j == 0 {
+                break;
+            }
+            let bare =
+                t.s.strip_suffix("’s")
+                    .or_else(|| t.s.strip_suffix("'s"))
+                    .unwrap_or(t.s);
+            let word = Some(&Tok {
+                s: bare,
+                kind: Tk::Word,
+            });
+            if is_any(word, MONTHS) || is_any(word, WEEKDAYS) || is_any(word, &["the", "a"]) {
+                break;
+            }
+            if names.contains(bare) {
+                return false;
+            }
+            saw = true;
+        }
+        saw
+    }
+
+    /// Whether the event noun at `k` is placed by a name the lead does not use
+    /// ("bombings in Kerman" in a story about somewhere else).
+    fn foreign_name_after(&self, k: usize, clause_end: usize, names: &StoryNames) -> bool {
+        if names.words.is_empty() || !is_any(self.toks.get(k + 1), &["in", "at", "on", "of"]) {
+            return false;
+        }
+        let mut j = k + 2;
+        if is_any(self.toks.get(j), &["the"]) {
+            j += 1;
+        }
+        let mut saw = false;
+        while j < clause_end && j < k + 6 {
+            let t = &self.toks[j];
+            if t.kind != Tk::Word || !t.s.chars().next().is_some_and(char::is_uppercase) {
+                break;
+            }
+            let bare =
+                t.s.strip_suffix("’s")
+                    .or_else(|| t.s.strip_suffix("'s"))
+                    .unwrap_or(t.s);
+            let word = Some(&Tok {
+                s: bare,
+                kind: Tk::Word,
+            });
+            if is_any(word, MONTHS) || is_any(word, WEEKDAYS) {
+                break;
+            }
+            if names.contains(bare) {
+                return false;
+            }
+            saw = true;
+            j += 1;
+        }
+        saw
+    }
+
+    /// Whether the clause of token `i` marks the figure as superseded.
+    fn stale(&self, i: usize) -> (bool, bool) {
+        let (a, b) = self.clause_range(self.clause[i]);
+        let mut hard = false;
+        let mut soft = false;
+        for k in a..b {
+            let t = self.toks.get(k);
+            if is_any(t, STALE_WORDS) {
+                hard = true;
+            }
+            if is(t, "first")
+                && is_any(
+                    self.toks.get(k + 1),
+                    &[
+                        "reported",
+                        "said",
+                        "put",
+                        "gave",
+                        "counted",
+                        "announced",
+                        "estimated",
+                    ],
+                )
+            {
+                hard = true;
+            }
+            if is(t, "stood") {
+                if (a..k).any(|j| is(self.toks.get(j), "had")) {
+                    hard = true;
+                } else {
+                    soft = true;
+                }
+            }
+        }
+        (hard, soft)
+    }
+}
+
+/// A reading of one number before the sentence-level checks.
+struct Hit {
+    kind: FigureKind,
+    value: u64,
+    qualifier: Qualifier,
+    term_from: usize,
+    term_to: usize,
+    update: bool,
+    /// "three more suspects": an increment, unless another kind came first in the sentence.
+    more: bool,
+    at: usize,
+}
+
+fn scan(text: &str, names: &StoryNames) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut sc = Scanner::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut n = 0usize;
+    for_each_sentence(clip(text), |_, s| {
+        n += 1;
+        if s.len() > MAX_SENTENCE_BYTES || !s.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return true;
+        }
+        sc.load(s);
+        hits.clear();
+        read_sentence(&sc, &mut hits);
+        if hits.is_empty() {
+            return true;
+        }
+        let mut kinds_before: [bool; 4] = [false; 4];
+        for h in &hits {
+            let ki = FigureKind::ALL
+                .iter()
+                .position(|k| *k == h.kind)
+                .unwrap_or(0);
+            let other_kind_first = kinds_before
+                .iter()
+                .enumerate()
+                .any(|(j, &seen)| seen && j != ki);
+            kinds_before[ki] = true;
+            if h.more && (h.kind == FigureKind::Arrested || !other_kind_first) {
+                continue;
+            }
+            if sc.other_event(h.at, names) {
+                continue;
+            }
+            let (hard, soft) = sc.stale(h.at);
+            if hard {
+                continue;
+            }
+            if h.kind == FigureKind::Arrested
+                && sc.toks.iter().any(|t| is_any(Some(t), MIGRATION_WORDS))
+            {
+                continue;
+            }
+            let to = h.term_to.min(sc.words.len());
+            let term = sc.words[h.term_from.min(to)..to].join(" ").to_lowercase();
+            out.push(Found {
+                obs: Observation {
+                    kind: h.kind,
+                    value: h.value,
+                    qualifier: h.qualifier,
+                    sentence: s.to_string(),
+                    term,
+                },
+                sentence: n,
+                update: h.update,
+                soft_stale: soft,
+            });
+        }
+        true
+    });
+    out
+}
+
+/// Finds every number tied to a casualty kind in the loaded sentence.
+fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
+    let toks = &sc.toks;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.kind == Tk::Punct {
+            i += 1;
+            continue;
+        }
+        // "100-plus" reads as its numeral; the hedge is read from the suffix later.
+        let plus_prefix = (t.kind == Tk::Num)
+            .then(|| t.s.split_once('-'))
+            .flatten()
+            .filter(|(_, suffix)| suffix.eq_ignore_ascii_case("plus"))
+            .map(|(prefix, _)| prefix);
+        let parsed = match plus_prefix {
+            Some(prefix) => parse_number(&[prefix]),
+            None => parse_number(&sc.words[i..]),
+        };
+        let Some(p) = parsed else {
+            i += 1;
+            continue;
+        };
+        let j = i + p.len;
+        if let Some(h) = read_number(sc, i, j, p) {
+            hits.push(h);
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else.
+fn read_number(
+    sc: &Scanner,
+    i: usize,
+    j: usize,
+    p: crate::extract::numbers::ParsedNumber,
+) -> Option<Hit> {
+    let toks = &sc.toks;
+    let t = &toks[i];
+    let prev = if i > 0 { toks.get(i - 1) } else { None };
+    let next = toks.get(j);
+    let mut plus = false;
+    if t.kind == Tk::Num {
+        if t.s.contains(':') || sc.is_year(i) && j == i + 1 {
+            return None;
+        }
+        // "15-year-old", "100-strong": only "-plus" keeps a numeral a count.
+        if let Some((_, suffix)) = t.s.split_once('-') {
+            if !suffix.eq_ignore_ascii_case("plus") {
+                return None;
+            }
+            plus = true;
+        } else if t.s.bytes().any(|b| b.is_ascii_alphabetic()) && !p.ordinal {
+            return None;
+        }
+    }
+    if p.value == 0 {
+        return None;
+    }
+    if is(prev, "no") && is(toks.get(i), "one") {
+        return None;
+    }
+    if is_any(next, UNITS) || is_any(prev, LABELS) || is_any(prev, MONTHS) || is_any(next, MONTHS) {
+        return None;
+    }
+    if is(next, "-") && is_any(toks.get(j + 1), &["year", "years", "year-old"]) {
+        return None;
+    }
+    // "up from 133", "rose to 143 from 137": the older figure.
+    if is(prev, "from") {
+        return None;
+    }
+    // Subsets: "including four", "among them three", "four of them", "one of the injured".
+    let mut back = i;
+    while back > 0
+        && is_any(
+            toks.get(back - 1),
+            &["the", "all", "at", "least", "some", "about"],
+        )
+    {
+        back -= 1;
+    }
+    let before = if back > 0 { toks.get(back - 1) } else { None };
+    // "his two sons": a group named by its relation to someone, not a count.
+    if is_any(
+        before,
+        &[
+            "including",
+            "among",
+            "them",
+            "whom",
+            "includes",
+            "include",
+            "his",
+            "her",
+            "their",
+        ],
+    ) {
+        return None;
+    }
+    // "11 of the 24 people on board": the 24 is who was there, the 11 is the count.
+    let of_total = is(next, "of")
+        && is(toks.get(j + 1), "the")
+        && parse_number(sc.words.get(j + 2..).unwrap_or(&[])).is_some();
+    if i >= 3
+        && is(prev, "the")
+        && is(toks.get(i - 2), "of")
+        && parse_number(&sc.words[i - 3..]).is_some()
+    {
+        return None;
+    }
+    if !of_total
+        && is(next, "of")
+        && is_any(
+            toks.get(j + 1),
+            &["them", "whom", "those", "the", "these", "which"],
+        )
+    {
+        return None;
+    }
+    let (mut qualifier, qstart) = qualifier_before(toks, i);
+    if p.vague && qualifier == Qualifier::Exact {
+        qualifier = Qualifier::AtLeast;
+    }
+    if plus {
+        qualifier = Qualifier::MoreThan;
+    }
+    let mut rstart = j;
+    if is(next, "or") && is(toks.get(j + 1), "more") {
+        qualifier = Qualifier::AtLeast;
+        rstart = j + 2;
+    }
+    let qprev = if qstart > 0 {
+        toks.get(qstart - 1)
+    } else {
+        None
+    };
+    let qprev2 = if qstart > 1 {
+        toks.get(qstart - 2)
+    } else {
+        None
+    };
+    let increment = is_any(qprev, &["another", "further", "additional"]);
+    if increment {
+        return None;
+    }
+    let more = is(next, "more");
+    let hit = |kind, from, to, update| Hit {
+        kind,
+        value: p.value,
+        qualifier,
+        term_from: from,
+        term_to: to,
+        update,
+        more,
+        at: i,
+    };
+    if p.ordinal {
+        // "a ninth suspect was detained": that many in all, said as news.
+        if !(is_any(qprev, &["a", "an", "the"])
+            && is_any(
+                next,
+                &[
+                    "suspect", "person", "man", "woman", "victim", "body", "arrest",
+                ],
+            ))
+            || p.value < 2
+        {
+            return None;
+        }
+        let (kind, a, b) = right_scan(sc, j + 1)?;
+        return Some(hit(kind, a, b, true));
+    }
+    // "lives": "claimed 12 lives", "12 lives were lost".
+    if is(next, "lives") {
+        let claimed = is_any(
+            qprev,
+            &[
+                "claimed", "claiming", "claims", "took", "taken", "cost", "costing",
+            ],
+        );
+        let lost = (j + 1..(j + 4).min(toks.len())).any(|k| is(toks.get(k), "lost"));
+        if claimed || lost {
+            return Some(hit(FigureKind::Killed, j, j + 1, false));
+        }
+        return None;
+    }
+    if of_total {
+        let m = parse_number(&sc.words[j + 2..]).map_or(0, |m| m.len);
+        rstart = j + 2 + m;
+    }
+    if let Some((kind, a, b)) = right_scan(sc, rstart) {
+        return Some(hit(kind, a, b, is_any(prev, &["now"])));
+    }
+    if let Some(kind) = left_verb(qprev) {
+        // "held" only reads as custody before a count of people.
+        if !is(qprev, "held") || is_any(next, &["people", "suspects", "men", "others"]) {
+            let update = is(qprev2, "now");
+            return Some(hit(kind, qstart - 1, qstart, update));
+        }
+    }
+    if let Some((kind, a, b, update)) = toll_scan(sc, qstart) {
+        return Some(hit(kind, a, b, update));
+    }
+    // "four suspects appeared in court": a suspect count where custody is the topic.
+    if is_any(next, &["suspects", "suspected"])
+        && toks.iter().any(|t| is_any(Some(t), CUSTODY_WORDS))
+    {
+        return Some(hit(FigureKind::Arrested, j, j + 1, false));
+    }
+    None
+}
+
+/// Scans right of a number for the kind word it counts; `None` also for hospital subsets.
+fn right_scan(sc: &Scanner, j: usize) -> Option<(FigureKind, usize, usize)> {
+    let toks = &sc.toks;
+    let mut k = j;
+    let mut steps = 0;
+    let mut remain = false;
+    while k < toks.len() && steps < RIGHT_WINDOW {
+        let t = &toks[k];
+        if t.kind == Tk::Punct {
+            // "Nine people, including the four gunmen, were detained": skip the aside.
+            let aside = (t.s == ","
+                && is_any(toks.get(k + 1), &["including", "among", "mostly", "mainly"]))
+                || t.s == "(";
+            if !aside {
+                return None;
+            }
+            let close = if t.s == "(" { ")" } else { "," };
+            k = toks[k + 1..]
+                .iter()
+                .position(|x| x.s == close)
+                .map(|p| k + 1 + p + 1)?;
+            continue;
+        }
+        if t.kind == Tk::Num || is_any(Some(t), RIGHT_STOPS) {
+            return None;
+        }
+        // A new noun phrase not inside a prepositional phrase ("3 hospitals treating the
+        // injured") means the kind word belongs to someone else.
+        if is_any(Some(t), &["the", "a", "an", "their", "his", "her", "its"])
+            && !is_any(
+                toks.get(k - 1),
+                &[
+                    "in", "at", "on", "of", "from", "near", "inside", "outside", "across",
+                ],
+            )
+        {
+            return None;
+        }
+        if let Some((kind, len)) = right_trigger(toks, k) {
+            // "80 remain hospitalised": those still in hospital, not the injured total.
+            if kind == FigureKind::Injured && remain {
+                return None;
+            }
+            return Some((kind, k, k + len));
+        }
+        if is_any(
+            Some(t),
+            &[
+                "remain",
+                "remains",
+                "remained",
+                "still",
+                "being",
+                "currently",
+            ],
+        ) {
+            remain = true;
+        }
+        if is(Some(t), "in")
+            && is_any(
+                toks.get(k + 1),
+                &[
+                    "hospital",
+                    "hospitals",
+                    "critical",
+                    "serious",
+                    "intensive",
+                    "stable",
+                ],
+            )
+        {
+            return None;
+        }
+        k += 1;
+        steps += 1;
+    }
+    None
+}
+
+/// Scans left of a number for a toll noun ("the death toll rose to", "number of injured ... to").
+fn toll_scan(sc: &Scanner, qstart: usize) -> Option<(FigureKind, usize, usize, bool)> {
+    let toks = &sc.toks;
+    let mut k = qstart;
+    let mut update = false;
+    let mut kind_word: Option<(FigureKind, usize)> = None;
+    let mut steps = 0;
+    while k > 0 && steps < TOLL_WINDOW {
+        k -= 1;
+        steps += 1;
+        let t = &toks[k];
+        if t.kind == Tk::Punct {
+            // "Death toll: 143" in a summary box; "raised their count of injured, to 382".
+            if (t.s == ":" && k + 1 == qstart && k > 0)
+                || (t.s == "," && is_any(toks.get(k + 1), &["to", "at"]))
+            {
+                continue;
+            }
+            // "The toll, which had stood at 52, rose to 61": step over the relative clause.
+            if t.s == "," {
+                let open = toks[..k].iter().rposition(|x| x.s == ",");
+                if let Some(o) = open.filter(|&o| {
+                    k - o <= TOLL_WINDOW && is_any(toks.get(o + 1), &["which", "who", "that"])
+                }) {
+                    k = o;
+                    continue;
+                }
+            }
+            return None;
+        }
+        if t.kind == Tk::Num {
+            // "climbed from 139 to 143": step over the older figure.
+            if k > 0 && is(toks.get(k - 1), "from") {
+                k -= 1;
+                continue;
+            }
+            return None;
+        }
+        if is_any(Some(t), TOLL_STOPS) {
+            return None;
+        }
+        if is_any(Some(t), RISE_WORDS) {
+            update = true;
+        }
+        let is_toll = is(Some(t), "toll");
+        let is_count = is_any(Some(t), &["number", "count", "tally", "total"]);
+        // "raised the death toll to 143", "revises number injured to 360".
+        if (is_toll || is_count)
+            && (k.saturating_sub(4)..k).any(|j| is_any(toks.get(j), RISE_WORDS))
+        {
+            update = true;
+        }
+        if is_toll {
+            let prev = if k > 0 { toks.get(k - 1) } else { None };
+            if is_any(prev, &["injury", "injuries"]) {
+                return Some((FigureKind::Injured, k - 1, k + 1, update));
+            }
+            let from = if is(prev, "death") { k - 1 } else { k };
+            return Some((FigureKind::Killed, from, k + 1, update));
+        }
+        if is_count {
+            let (kind, at) = kind_word?;
+            return Some((kind, at, at + 1, update));
+        }
+        if let Some(kind) = toll_kind_word(Some(t)) {
+            kind_word = Some((kind, k));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FigureKind::*;
+    use Qualifier::*;
+
+    /// Every observation as (kind, value, qualifier).
+    fn obs(text: &str) -> Vec<(FigureKind, u64, Qualifier)> {
+        observations(text)
+            .into_iter()
+            .map(|o| (o.kind, o.value, o.qualifier))
+            .collect()
+    }
+
+    fn one(text: &str, kind: FigureKind, value: u64, q: Qualifier) {
+        assert_eq!(obs(text), vec![(kind, value, q)], "text: {text}");
+    }
+
+    fn none(text: &str) {
+        assert_eq!(obs(text), vec![], "text: {text}");
+    }
+
+    fn article(title: &str, text: &str) -> Vec<(FigureKind, u64, Qualifier)> {
+        article_figures(title, text)
+            .into_iter()
+            .map(|o| (o.kind, o.value, o.qualifier))
+            .collect()
+    }
+
+    fn term(text: &str) -> String {
+        observations(text)
+            .first()
+            .map(|o| o.term.clone())
+            .unwrap_or_default()
+    }
+
+    // Numbers before the noun.
+
+    #[test]
+    fn passive_killed() {
+        one(
+            "Officials said 52 people were killed when the dam burst.",
+            Killed,
+            52,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn at_least_dead() {
+        one(
+            "At least 1,204 people are dead after the earthquake.",
+            Killed,
+            1204,
+            AtLeast,
+        );
+    }
+
+    #[test]
+    fn died_with_words() {
+        one(
+            "Twenty-one people died in the blaze at the tower block.",
+            Killed,
+            21,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn compound_words() {
+        one(
+            "A hundred and forty-three people were killed in the landslide.",
+            Killed,
+            143,
+            Exact,
+        );
+        one(
+            "Rescuers said one hundred and sixty-two people had died.",
+            Killed,
+            162,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn wounded_more_than() {
+        one(
+            "More than 80 people were wounded in the shooting.",
+            Injured,
+            80,
+            MoreThan,
+        );
+    }
+
+    #[test]
+    fn hospitalised_is_injured_and_keeps_term() {
+        one(
+            "Eleven passengers were hospitalised after the crash.",
+            Injured,
+            11,
+            Exact,
+        );
+        assert_eq!(
+            term("Eleven passengers were hospitalised after the crash."),
+            "hospitalised"
+        );
+        assert_eq!(
+            term("Eleven passengers were hospitalized after the crash."),
+            "hospitalized"
+        );
+    }
+
+    #[test]
+    fn hurt_is_injured() {
+        one(
+            "About 30 people were hurt when the stand gave way.",
+            Injured,
+            30,
+            About,
+        );
+    }
+
+    #[test]
+    fn missing_and_unaccounted() {
+        one(
+            "Nine fishermen remain missing off the coast.",
+            Missing,
+            9,
+            Exact,
+        );
+        one(
+            "Some 70 residents are still unaccounted for.",
+            Missing,
+            70,
+            About,
+        );
+    }
+
+    #[test]
+    fn feared_dead() {
+        one(
+            "Up to 300 villagers are feared dead after the mudslide.",
+            Killed,
+            300,
+            UpTo,
+        );
+    }
+
+    #[test]
+    fn bodies_recovered() {
+        one(
+            "Divers have recovered 14 bodies from the river.",
+            Killed,
+            14,
+            Exact,
+        );
+        one(
+            "Seventeen bodies were pulled from the rubble overnight.",
+            Killed,
+            17,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn lost_their_lives() {
+        one(
+            "Nearly 40 miners lost their lives in the explosion.",
+            Killed,
+            40,
+            Nearly,
+        );
+    }
+
+    #[test]
+    fn claimed_lives() {
+        one(
+            "The storm has claimed 23 lives across the region.",
+            Killed,
+            23,
+            Exact,
+        );
+        none("Paramedics saved 23 lives that night.");
+    }
+
+    // Numbers after the verb or noun.
+
+    #[test]
+    fn killing_participle() {
+        one(
+            "A car bomb exploded near the market, killing 12.",
+            Killed,
+            12,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn killed_object() {
+        one(
+            "The gunman killed at least 9 people before police arrived.",
+            Killed,
+            9,
+            AtLeast,
+        );
+    }
+
+    #[test]
+    fn leaving_dead() {
+        one(
+            "The bus plunged into a ravine, leaving 15 dead.",
+            Killed,
+            15,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn injuring_dozens() {
+        one(
+            "The explosion tore through the depot, injuring dozens.",
+            Injured,
+            12,
+            AtLeast,
+        );
+    }
+
+    #[test]
+    fn killed_and_wounded_in_one_sentence() {
+        assert_eq!(
+            obs("Police said 6 people were killed and more than 40 wounded in the attack."),
+            vec![(Killed, 6, Exact), (Injured, 40, MoreThan)]
+        );
+        assert_eq!(
+            obs("The tornado killed 31 people and injured 250."),
+            vec![(Killed, 31, Exact), (Injured, 250, Exact)]
+        );
+    }
+
+    #[test]
+    fn death_toll_forms() {
+        one("The death toll is 88.", Killed, 88, Exact);
+        one(
+            "The death toll from the floods rose to 204 on Monday.",
+            Killed,
+            204,
+            Exact,
+        );
+        one("Officials said the toll stands at 61.", Killed, 61, Exact);
+        one("Death toll: 19", Killed, 19, Exact);
+        one(
+            "The quake left a death toll of more than 2,000.",
+            Killed,
+            2000,
+            MoreThan,
+        );
+    }
+
+    #[test]
+    fn number_of_kind_forms() {
+        one("The number of injured climbed to 415.", Injured, 415, Exact);
+        one(
+            "The ministry puts the number of dead at 73.",
+            Killed,
+            73,
+            Exact,
+        );
+        one(
+            "Authorities revised the number of injured up to 290.",
+            Injured,
+            290,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn fatalities_and_deaths() {
+        one(
+            "Regional officials confirmed 27 fatalities.",
+            Killed,
+            27,
+            Exact,
+        );
+        one("There have been 8 deaths so far.", Killed, 8, Exact);
+    }
+
+    // Arrests.
+
+    #[test]
+    fn arrested_passive_and_active() {
+        one("Four suspects were arrested on Sunday.", Arrested, 4, Exact);
+        one(
+            "Police arrested seven people in dawn raids.",
+            Arrested,
+            7,
+            Exact,
+        );
+        one("Nine people have been detained.", Arrested, 9, Exact);
+    }
+
+    #[test]
+    fn charged_remanded_custody() {
+        one(
+            "Prosecutors charged three men with murder.",
+            Arrested,
+            3,
+            Exact,
+        );
+        one(
+            "Two teenagers were remanded on Tuesday.",
+            Arrested,
+            2,
+            Exact,
+        );
+        one("Five people are in custody.", Arrested, 5, Exact);
+        one("Six men are now in police custody.", Arrested, 6, Exact);
+    }
+
+    #[test]
+    fn ordinal_suspect_means_total() {
+        one(
+            "A ninth suspect was detained on Friday.",
+            Arrested,
+            9,
+            Exact,
+        );
+        one("An eighth suspect is in custody.", Arrested, 8, Exact);
+        none("The first suspect was detained on Friday.");
+        none("It was the ninth day of the search.");
+    }
+
+    #[test]
+    fn total_not_subset_after_including() {
+        one(
+            "Police detained nine, including the four gunmen.",
+            Arrested,
+            9,
+            Exact,
+        );
+        one(
+            "Eleven people, including the driver, were arrested.",
+            Arrested,
+            11,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn held_hostage_is_not_arrest() {
+        none("Twelve people were held hostage for six hours.");
+        one("Nine held after stadium stabbing", Arrested, 9, Exact);
+    }
+
+    #[test]
+    fn suspects_in_court() {
+        one(
+            "The three suspects appeared in court on Monday.",
+            Arrested,
+            3,
+            Exact,
+        );
+        none("Police are hunting two suspects.");
+    }
+
+    #[test]
+    fn immigration_detentions_are_not_the_story() {
+        none(
+            "After the bombing, officers checked 3,000 migrants and detained about 50 for visa violations.",
+        );
+        none("Police detained 30 people in immigration raids across the city.");
+    }
+
+    #[test]
+    fn more_suspects_is_an_increment() {
+        none("A court jailed two more suspects on Thursday.");
+        none("Police arrested another three men.");
+    }
+
+    // Qualifiers.
+
+    #[test]
+    fn qualifiers() {
+        one("No fewer than 16 people died.", Killed, 16, AtLeast);
+        one(
+            "Upwards of 200 people were injured.",
+            Injured,
+            200,
+            MoreThan,
+        );
+        one("In excess of 50 people were hurt.", Injured, 50, MoreThan);
+        one("Over 90 were killed.", Killed, 90, MoreThan);
+        one(
+            "Roughly 400 homes were flooded and around 35 people died.",
+            Killed,
+            35,
+            About,
+        );
+        one("Approximately 12 climbers are missing.", Missing, 12, About);
+        one(
+            "An estimated 3,000 people were killed.",
+            Killed,
+            3000,
+            About,
+        );
+        one("Almost 60 people were injured.", Injured, 60, Nearly);
+        one("Close to 70 people were wounded.", Injured, 70, Nearly);
+        one("As many as 120 people may have died.", Killed, 120, UpTo);
+        one("Up to 45 people were killed.", Killed, 45, UpTo);
+    }
+
+    #[test]
+    fn vague_lower_bounds() {
+        one(
+            "Hundreds of people were injured in the stampede.",
+            Injured,
+            100,
+            AtLeast,
+        );
+        one(
+            "Thousands are missing after the tsunami.",
+            Missing,
+            1000,
+            AtLeast,
+        );
+        one(
+            "Scores of people were killed in the fighting.",
+            Killed,
+            40,
+            AtLeast,
+        );
+    }
+
+    #[test]
+    fn vague_words_without_figure() {
+        none("Several people were injured.");
+        none("A few people were hurt.");
+        none("Many people died.");
+        none("Several hundred people were evacuated and many were hurt.");
+    }
+
+    #[test]
+    fn more_than_a_dozen() {
+        one(
+            "More than a dozen people were wounded.",
+            Injured,
+            12,
+            MoreThan,
+        );
+        one("Two dozen people were killed.", Killed, 24, Exact);
+    }
+
+    // Revisions.
+
+    #[test]
+    fn revision_keeps_current() {
+        one("The death toll rose to 143 from 137.", Killed, 143, Exact);
+        one("The toll climbed from 139 to 143.", Killed, 143, Exact);
+        one(
+            "The storm has now killed 58 people, up from 41.",
+            Killed,
+            58,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn stale_figures_are_dropped() {
+        none("Officials initially reported 40 dead.");
+        none("Rescuers first reported 12 dead on the night of the flood.");
+        none("The death toll had stood at 30 on Tuesday.");
+    }
+
+    // Other events.
+
+    #[test]
+    fn year_marks_other_event() {
+        none("In 2015, 130 people were killed in a similar attack.");
+        none("A 2011 earthquake in the same region killed 185 people.");
+        none("The bridge collapse of 2018, which left 43 dead, led to new rules.");
+    }
+
+    #[test]
+    fn deadliest_since() {
+        one(
+            "At least 80 people died, the deadliest flood since the great storm, when 300 died.",
+            Killed,
+            80,
+            AtLeast,
+        );
+        one(
+            "At least 12 people were killed in the worst shooting since 2019.",
+            Killed,
+            12,
+            AtLeast,
+        );
+    }
+
+    #[test]
+    fn separate_and_previous_events() {
+        none("In a separate attack, gunmen killed 8 soldiers.");
+        none("A previous fire at the plant injured 20 workers.");
+        none("Last year, floods killed 60 people in the valley.");
+        none("Two years ago a landslide killed 14 people there.");
+    }
+
+    #[test]
+    fn named_other_event() {
+        let text = "Floodwaters swept through Valdmere on Monday night. At least 31 people died in Valdmere. \
+            Rescue teams worked through the night to reach cut-off villages. \
+            The Tarnow flood killed 55 people.";
+        assert_eq!(obs(text), vec![(Killed, 31, AtLeast)]);
+        let text = "A gunman opened fire at a school in Brenton. Eight people were killed. \
+            The toll is higher than the shooting at Oakfield, where 12 people died.";
+        assert_eq!(obs(text), vec![(Killed, 8, Exact)]);
+    }
+
+    #[test]
+    fn story_named_event_is_kept() {
+        let text = "The Harwick Bridge collapsed into the river on Tuesday evening during rush hour. \
+            The Harwick Bridge collapse killed 9 people.";
+        assert_eq!(obs(text), vec![(Killed, 9, Exact)]);
+    }
+
+    // Not casualty counts.
+
+    #[test]
+    fn attendees_evacuees_troops() {
+        none("About 5,000 fans had gathered for the match.");
+        none("A teenager led 60 frightened guests to safety.");
+        none("Officials evacuated 2,300 residents from the coast.");
+        none("The army deployed 800 troops to the area.");
+    }
+
+    #[test]
+    fn ages_are_not_counts() {
+        none("A 15-year-old was killed.");
+        none("The driver, aged 34, was injured.");
+        none("A boy, 12, was hurt in the crush.");
+        none("The victim was 19 years old and died at the scene.");
+    }
+
+    #[test]
+    fn dates_times_money_percentages() {
+        none("The dam failed on 14 March and the flood killed people downstream.");
+        none("At 4:30 the roof collapsed and people died.");
+        none("The fund raised $50 million for the injured.");
+        none("Insurers expect claims to rise 20 percent after the injured are counted.");
+        none("The quake, of magnitude 7, destroyed 300 homes.");
+    }
+
+    #[test]
+    fn hospital_subsets_are_not_the_total() {
+        none("About 80 people remain in hospital.");
+        none("Twelve are still hospitalised.");
+        none("Some 14 people are in critical condition.");
+        one(
+            "Police said 210 people were injured, 35 of whom remain in hospital.",
+            Injured,
+            210,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn affected_is_not_injured() {
+        none("More than 20,000 people were affected by the floods.");
+    }
+
+    #[test]
+    fn trapped_is_not_missing() {
+        none("Seven miners are trapped underground.");
+        none("Hundreds of drivers were stranded on the motorway.");
+    }
+
+    #[test]
+    fn another_victim_without_number() {
+        none("Another victim died in hospital on Sunday.");
+        one(
+            "Another victim died in hospital, taking the death toll to 19.",
+            Killed,
+            19,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn subsets_of_them() {
+        one(
+            "The blast killed 23 people, eight of them children.",
+            Killed,
+            23,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn more_after_another_kind_is_the_total() {
+        assert_eq!(
+            obs("At least 40 people were killed, while over a hundred more were injured."),
+            vec![(Killed, 40, AtLeast), (Injured, 100, MoreThan)]
+        );
+        none("Three more people died overnight.");
+    }
+
+    #[test]
+    fn hundred_plus() {
+        one("The crash left 100-plus injured.", Injured, 100, MoreThan);
+        one("Fifty or more people were killed.", Killed, 50, AtLeast);
+    }
+
+    // Article-level choice.
+
+    #[test]
+    fn article_prefers_lead() {
+        let text = "At least 64 people were killed and 210 injured when the stadium roof fell.\n\n\
+            Witnesses said 30 people were killed near the gates.";
+        assert_eq!(
+            article("Stadium roof collapse", text),
+            vec![(Killed, 64, AtLeast), (Injured, 210, Exact)]
+        );
+    }
+
+    #[test]
+    fn article_update_beats_older_lead() {
+        let text = "Floods killed 40 people on Saturday.\n\n\
+            By Monday the death toll had risen to 57.";
+        assert_eq!(article("Floods", text), vec![(Killed, 57, Exact)]);
+    }
+
+    #[test]
+    fn live_blog_newest_entry_wins() {
+        let text = "What to know:\n\n• The death toll stands at 75.\n\n• 320 people were injured.\n\n\
+            09:10 The death toll has risen to 61.\n\n08:00 Officials say 48 people died and 200 were injured.";
+        assert_eq!(
+            article("Live: quake", text),
+            vec![(Killed, 75, Exact), (Injured, 320, Exact)]
+        );
+    }
+
+    #[test]
+    fn body_precise_beats_rounded() {
+        let text = "Over 800 people were injured in the blasts.\n\n\
+            The health ministry said 821 people were injured, 90 of them seriously.";
+        assert_eq!(
+            article("Over 800 injured", text),
+            vec![(Injured, 821, Exact)]
+        );
+    }
+
+    #[test]
+    fn same_value_keeps_hedge() {
+        let text = "At least 51 people were killed.\n\nThe 51 people killed included two pilots.";
+        assert_eq!(article("Crash", text), vec![(Killed, 51, AtLeast)]);
+    }
+
+    #[test]
+    fn title_used_only_when_body_silent() {
+        assert_eq!(
+            article(
+                "Wildfire kills 12, six missing",
+                "Crews fought the blaze through the night."
+            ),
+            vec![(Killed, 12, Exact), (Missing, 6, Exact)]
+        );
+        assert_eq!(
+            article(
+                "Over 800 injured",
+                "The ministry said 821 people were injured."
+            ),
+            vec![(Injured, 821, Exact)]
+        );
+    }
+
+    #[test]
+    fn article_one_per_kind() {
+        let text =
+            "The quake killed 300 people. Rescuers found 300 bodies. 500 people were injured.";
+        let got = article("Quake", text);
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn article_ignores_other_event_figures() {
+        let text = "A gunman killed 6 people at a shopping centre in Larsby on Saturday.\n\n\
+            In 2016, 49 people were killed in a shooting at a nightclub.";
+        assert_eq!(article("Larsby shooting", text), vec![(Killed, 6, Exact)]);
+    }
+
+    #[test]
+    fn n_of_the_m() {
+        one(
+            "Eleven of the 24 people on board were killed.",
+            Killed,
+            11,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn arrests_noun() {
+        one(
+            "Officers made 14 arrests during the night.",
+            Arrested,
+            14,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn toll_with_relative_clause() {
+        one(
+            "The toll, which had stood at 52 on Monday, rose to 61 on Tuesday.",
+            Killed,
+            61,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn bringing_the_toll_is_an_update() {
+        let text = "Five people died at the scene.\n\nTwo more died later in hospital, bringing the death toll to seven.";
+        assert_eq!(article("Crash", text), vec![(Killed, 7, Exact)]);
+    }
+
+    #[test]
+    fn at_large_is_not_arrested() {
+        none("Police said 3 suspects remained at large.");
+    }
+
+    // Robustness.
+
+    #[test]
+    fn sentence_split_abbreviations() {
+        assert_eq!(
+            obs("Mr. Lane said 5 people died. Dr. Ortiz said 12 were injured."),
+            vec![(Killed, 5, Exact), (Injured, 12, Exact)]
+        );
+    }
+
+    #[test]
+    fn observation_carries_sentence() {
+        let o = observations("Intro line. Heavy rain fell. 7 people drowned in the flash flood.");
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].sentence, "7 people drowned in the flash flood.");
+        assert_eq!(o[0].term, "drowned");
+    }
+
+    #[test]
+    fn unicode_and_junk_do_not_panic() {
+        let weird =
+            "«Ωμέγα» — 12 ανθρώπους • 💥 5 killed… ’’ 1,,2 .. 3.4.5 injured 9:9 \u{202e} ذ 7 dead";
+        let _ = observations(weird);
+        let _ = article_figures(weird, weird);
+        let _ = observations("");
+        let _ = observations("•••...!!!???\n\n\n");
+        let _ = observations("999999999999999999999999 people were killed.");
+        assert_eq!(
+            obs("999999999999999999999999 people were killed."),
+            vec![(Killed, u64::MAX, Exact)]
+        );
+    }
+
+    #[test]
+    fn word_salad_never_panics() {
+        const VOCAB: &[&str] = &[
+            "12",
+            "1,200",
+            "nine",
+            "a",
+            "hundred",
+            "and",
+            "lost",
+            "their",
+            "lives",
+            "killed",
+            "toll",
+            "death",
+            "of",
+            "the",
+            "from",
+            "to",
+            ",",
+            ".",
+            "(",
+            ")",
+            "including",
+            "in",
+            "custody",
+            "ninth",
+            "suspect",
+            "more",
+            "than",
+            "at",
+            "least",
+            "2015",
+            "since",
+            "-",
+            "’s",
+            "Élan",
+            "missing",
+            "for",
+            "number",
+            "injured",
+            "or",
+            "held",
+            "which",
+            "up",
+            "100-plus",
+            "dozens",
+            "•",
+            "\n\n",
+            "：",
+            "15-year-old",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..400 {
+            let mut s = String::new();
+            for _ in 0..40 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push_str(VOCAB[(x % VOCAB.len() as u64) as usize]);
+                if !x.is_multiple_of(3) {
+                    s.push(' ');
+                }
+            }
+            let _ = observations(&s);
+            let _ = article_figures(&s, &s);
+        }
+    }
+
+    #[test]
+    fn huge_input_is_bounded() {
+        let long = "word ".repeat(1_000_000);
+        assert!(observations(&long).is_empty());
+        let many = "12 people were killed. ".repeat(100_000);
+        assert!(!observations(&many).is_empty());
+        let one_long_sentence = format!("{} 12 people were killed.", "x ".repeat(5_000));
+        assert!(observations(&one_long_sentence).is_empty());
+    }
+
+    #[test]
+    fn counts_of_other_things_with_kind_words_later() {
+        none("The 3 hospitals treating the injured are full.");
+        none("Police said 400 officers were at the scene when the injured were carried out.");
+    }
+}
