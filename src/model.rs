@@ -266,6 +266,11 @@ pub fn normalise_link(link: &str) -> String {
     out
 }
 
+/// A short stable hash of a text, naming one version of a page.
+pub fn text_hash(text: &str) -> String {
+    short_hash(&[text])
+}
+
 fn short_hash(parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
@@ -275,4 +280,91 @@ fn short_hash(parts: &[&str]) -> String {
     }
     let bytes = hasher.finalize();
     bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fetched article page as stored: what extraction read, plus fetch bookkeeping.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredArticle {
+    /// Row id.
+    pub id: i64,
+    /// The item's link, as the feed gave it.
+    pub url: String,
+    /// What extraction read from the current version.
+    pub article: Article,
+    /// Validator for the next conditional re-check.
+    pub etag: Option<String>,
+    /// Validator for the next conditional re-check.
+    pub last_modified: Option<String>,
+    /// Identifies the current version's text.
+    pub hash: String,
+    /// Near-duplicate sketch of the text.
+    pub shingles: Vec<u64>,
+    /// First fetch.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// One stored follow-up, joined with its item and feed, as `matches` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchRow {
+    /// The story it follows up.
+    pub story: String,
+    /// The item's link as the feed gave it.
+    pub url: String,
+    /// The item's headline.
+    pub title: String,
+    /// The configured URL of the feed that carried it.
+    pub feed: String,
+    /// The feed's display name.
+    #[serde(skip)]
+    pub feed_name: Option<String>,
+    /// Declared publication time of the item.
+    pub published: Option<DateTime<Utc>>,
+    /// When followup first saw the item.
+    pub first_seen: DateTime<Utc>,
+    /// The judgement's score.
+    pub score: f64,
+    /// Entity names that hit.
+    pub entities: Vec<String>,
+    /// Near-duplicate group: the item id of its first member.
+    pub group: i64,
+    /// Distinct feeds carrying the group.
+    pub outlets: i64,
+    /// The stored explanation (JSON), for `--explain`.
+    #[serde(skip)]
+    pub explanation: String,
+    /// `confirmed` when a person confirmed it, else `auto`.
+    pub verdict: String,
+    /// The item's row id.
+    #[serde(skip)]
+    pub item_id: i64,
+}
+
+/// One stored casualty observation with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureRow {
+    /// What kind of casualty.
+    pub kind: FigureKind,
+    /// The number.
+    pub value: u64,
+    /// How exact it is.
+    pub qualifier: Qualifier,
+    /// The article (or baseline) it came from.
+    pub url: String,
+    /// That page's headline.
+    pub title: Option<String>,
+    /// The page version's declared time.
+    pub as_of: Option<DateTime<Utc>>,
+    /// When followup read it.
+    pub observed_at: DateTime<Utc>,
+    /// The sentence stating it.
+    pub sentence: String,
+    /// The word that named the kind.
+    #[serde(skip)]
+    pub term: String,
+    /// From the baseline article (or its configured figures).
+    #[serde(skip)]
+    pub baseline: bool,
+    /// From the page's current version.
+    #[serde(skip)]
+    pub current: bool,
 }

@@ -2,6 +2,8 @@
 //! fetch articles → figures → store. A job's failure is recorded on its feed row and logged;
 //! it never stops the round.
 
+pub mod stories;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -98,9 +100,12 @@ impl Context {
     }
 }
 
-/// Polls every configured feed once, `concurrency` at a time, and returns when everything
-/// the round causes is stored. Gone feeds are skipped.
-pub async fn poll_all(ctx: &Context) -> Result<Vec<FeedReport>, JobError> {
+/// Polls every configured feed once, `concurrency` at a time, then runs the story stage on
+/// what changed, and returns when everything the round causes is stored. Gone feeds are
+/// skipped.
+pub async fn poll_all(
+    ctx: &Context,
+) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
     let feeds = ctx.config.feeds.clone();
     ctx.db(move |s| s.sync_feeds(&feeds)).await?;
     let concurrency = ctx.config.settings.concurrency;
@@ -109,7 +114,9 @@ pub async fn poll_all(ctx: &Context) -> Result<Vec<FeedReport>, JobError> {
         .buffer_unordered(concurrency)
         .collect()
         .await;
-    Ok(reports)
+    let touched: Vec<i64> = reports.iter().flat_map(|r| r.touched.iter().copied()).collect();
+    let round = stories::run_round(ctx, &touched).await?;
+    Ok((reports, round))
 }
 
 /// Runs one feed's job. Every failure ends up in the report and on the feed row.

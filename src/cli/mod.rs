@@ -4,7 +4,9 @@
 mod check;
 mod extract;
 mod feeds;
+mod figures;
 mod items;
+mod matches;
 pub mod output;
 mod poll;
 mod run;
@@ -47,6 +49,10 @@ pub enum Command {
     Items(items::Args),
     /// List configured feeds with their health.
     Feeds(feeds::Args),
+    /// List stored follow-ups of stories, newest first.
+    Matches(matches::Args),
+    /// Show each story's casualty figures: baseline, latest, change and history.
+    Figures(figures::Args),
     /// Validate the config and print what it found.
     Check(check::Args),
     /// Show the main text, times, entities and figures followup reads from one page.
@@ -96,6 +102,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(config_path)?;
             items::run(args, &config, &open_store(&config)?)
         }
+        Command::Matches(args) => {
+            let config = load_config(config_path)?;
+            matches::run(args, &config, &open_store(&config)?)
+        }
+        Command::Figures(args) => {
+            let config = load_config(config_path)?;
+            figures::run(args, &config, &open_store(&config)?)
+        }
         Command::Feeds(args) => {
             let config = load_config(config_path)?;
             feeds::run(args, &config, &open_store(&config)?)
@@ -123,6 +137,24 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+/// The story a command is about: the one named, or the only one configured.
+fn pick_story(config: &Config, named: Option<&str>) -> anyhow::Result<String> {
+    let ids: Vec<&str> = config.stories.iter().map(|s| s.id.as_str()).collect();
+    match named {
+        Some(id) if ids.contains(&id) => Ok(id.to_string()),
+        Some(id) => anyhow::bail!(
+            "no story {id:?} in {} (stories: {})",
+            config.path.display(),
+            ids.join(", ")
+        ),
+        None if ids.len() == 1 => Ok(ids[0].to_string()),
+        None if ids.is_empty() => {
+            anyhow::bail!("no [[story]] in {}", config.path.display())
+        }
+        None => anyhow::bail!("several stories are configured; pick one with --story ({})", ids.join(", ")),
+    }
 }
 
 /// Shares a config across tasks.

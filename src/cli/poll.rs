@@ -19,7 +19,7 @@ pub struct Args {}
 pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     let ctx = Context::new(super::shared(config), store).context("setting up the HTTP client")?;
-    let reports = runtime
+    let (reports, round) = runtime
         .block_on(pipeline::poll_all(&ctx))
         .context("polling feeds")?;
     let chatty = std::io::stderr().is_terminal();
@@ -50,8 +50,11 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
         }
     }
     eprintln!(
-        "polled {} feeds: {new} new items, {failed} failed",
-        reports.len()
+        "polled {} feeds: {new} new items, {failed} failed; {} new follow-ups, {} articles read, {} new figures",
+        reports.len(),
+        round.matched,
+        round.articles,
+        round.figures
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 pub mod feed;
 mod guard;
 mod limits;
+mod robots;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -158,6 +159,9 @@ pub struct Fetcher {
     max_body: u64,
     timeout: Duration,
     allow_private: bool,
+    robots: Arc<robots::RobotsCache>,
+    /// The product token robots.txt groups are matched against ("followup").
+    agent_token: String,
 }
 
 impl Fetcher {
@@ -186,6 +190,13 @@ impl Fetcher {
             max_body: settings.max_body,
             timeout: settings.timeout,
             allow_private: settings.allow_private_networks,
+            robots: Arc::default(),
+            agent_token: settings
+                .user_agent
+                .split(['/', ' '])
+                .next()
+                .unwrap_or("followup")
+                .to_string(),
         })
     }
 
@@ -278,7 +289,7 @@ impl Fetcher {
         let cache = cache_hints(&headers);
         let validators = Validators {
             etag: header_text(&headers, header::ETAG),
-            last_modified: header_text(&headers, header::LAST_MODIFIED),
+            last_modified: strong_last_modified(&headers),
         };
         match status {
             StatusCode::NOT_MODIFIED => {
@@ -369,6 +380,20 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
         .map(str::to_string)
 }
 
+/// `Last-Modified`, when it can serve as a validator. A time close to the response's `Date`
+/// is weak (RFC 9110 §8.8.2.2): the resource may change again within the same second, and
+/// `If-Modified-Since` would then hide the change, so it is only kept when it lies at least
+/// a minute before `Date` (or when there is no `Date` to compare with).
+pub fn strong_last_modified(headers: &HeaderMap) -> Option<String> {
+    let modified = header_text(headers, header::LAST_MODIFIED)?;
+    let parse = |text: &str| DateTime::parse_from_rfc2822(text).ok();
+    let date = header_text(headers, header::DATE);
+    match (parse(&modified), date.as_deref().and_then(parse)) {
+        (Some(m), Some(d)) if d - m < chrono::Duration::seconds(60) => None,
+        _ => Some(modified),
+    }
+}
+
 /// Reads `Cache-Control: max-age` (ignoring `no-cache`/`no-store`, which say nothing about
 /// how often to poll) and `Expires`.
 pub fn cache_hints(headers: &HeaderMap) -> CacheHints {
@@ -416,6 +441,26 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(60)));
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn last_modified_close_to_date_is_weak() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert!(strong_last_modified(&headers).is_some());
+        headers.insert(
+            header::DATE,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:30 GMT"),
+        );
+        assert_eq!(strong_last_modified(&headers), None);
+        headers.insert(
+            header::DATE,
+            HeaderValue::from_static("Wed, 21 Oct 2015 09:00:00 GMT"),
+        );
+        assert!(strong_last_modified(&headers).is_some());
     }
 
     #[test]

@@ -152,6 +152,51 @@ impl Store {
             .what(|| "list items".into())
     }
 
+    /// The stored items with these row ids, in no particular order.
+    pub fn items_by_ids(&self, ids: &[i64]) -> Result<Vec<StoredItem>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(item) = stmt
+                .query_row([id], item_from_row)
+                .optional()
+                .what(|| format!("read item {id}"))?
+            {
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Items first seen at or after `since`, for re-judging as the corpus grows.
+    pub fn items_first_seen_since(&self, since: DateTime<Utc>) -> Result<Vec<StoredItem>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE i.first_seen >= ?1 ORDER BY i.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map([ts(since)], item_from_row)
+            .what(|| "list recent items".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list recent items".into())
+    }
+
+    /// Every stored item's title and summary, newest first, at most `limit`: the background
+    /// corpus that tells common names from specific ones.
+    pub fn background_texts(&self, limit: usize) -> Result<Vec<String>> {
+        const SQL: &str = "SELECT title || ' ' || summary FROM items ORDER BY id DESC LIMIT ?1";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get(0))
+            .what(|| "read background corpus".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "read background corpus".into())
+    }
+
     /// Number of stored items.
     pub fn item_count(&self) -> Result<i64> {
         self.conn

@@ -3,8 +3,12 @@
 //! This is the only module that names rusqlite or SQL. Queries sit as consts beside the
 //! function that runs them and return `model` types.
 
+mod articles;
 mod feeds;
+mod figures;
 mod items;
+mod matches;
+mod stories;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,11 +17,18 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+pub use articles::ArticleVersion;
 pub use feeds::{FetchRecord, ItemChange, SavedItem};
+pub use figures::Source;
 pub use items::ItemFilter;
+pub use matches::{GroupMember, MatchFilter};
+pub use stories::{Baseline, Verdict};
 
 /// The schema, in order; a file is never edited once released, only new ones appended.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_feeds_items.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_feeds_items.sql"),
+    include_str!("../../migrations/0002_stories.sql"),
+];
 
 /// A storage failure, keeping the statement that failed.
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ pub mod dedupe;
 pub mod matcher;
 pub mod normalize;
 pub mod prior;
+pub mod timeline;
 pub mod topic;
 pub mod weights;
 

@@ -1,0 +1,130 @@
+//! The `articles` table: fetched article pages, one row per item link, with the current
+//! version's text and validators for live re-checks.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Context, Result, Store, parse_ts, ts, ts_opt};
+use crate::model::{Article, StoredArticle};
+
+/// What a fetch of an article page brought, to be stored.
+#[derive(Debug, Clone)]
+pub struct ArticleVersion<'a> {
+    /// The item's link.
+    pub url: &'a str,
+    /// What extraction read.
+    pub article: &'a Article,
+    /// Validators for the next re-check.
+    pub etag: Option<&'a str>,
+    /// Validators for the next re-check.
+    pub last_modified: Option<&'a str>,
+    /// Identifies this version's text.
+    pub hash: &'a str,
+    /// Near-duplicate sketch.
+    pub shingles: &'a [u64],
+}
+
+fn article_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredArticle> {
+    let blob: Option<Vec<u8>> = row.get(9)?;
+    Ok(StoredArticle {
+        id: row.get(0)?,
+        url: row.get(1)?,
+        article: Article {
+            title: row.get(2)?,
+            text: row.get(3)?,
+            published: parse_ts(row.get(4)?),
+            updated: parse_ts(row.get(5)?),
+        },
+        etag: row.get(6)?,
+        last_modified: row.get(7)?,
+        hash: row.get(8)?,
+        shingles: blob.map(|b| decode_shingles(&b)).unwrap_or_default(),
+        fetched_at: parse_ts(row.get(10)?).unwrap_or_default(),
+    })
+}
+
+const COLUMNS: &str = "id, url, title, text, published, updated, etag, last_modified, hash, \
+     shingles, fetched_at";
+
+impl Store {
+    /// The stored article at `url`.
+    pub fn article(&self, url: &str) -> Result<Option<StoredArticle>> {
+        let sql = format!("SELECT {COLUMNS} FROM articles WHERE url = ?1");
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([url], article_from_row).optional())
+            .what(|| format!("read article {url}"))
+    }
+
+    /// Stores a fetched version; returns true when it differs from the stored one (or is the
+    /// first), so its figures should be read.
+    pub fn save_article(&mut self, version: &ArticleVersion, at: DateTime<Utc>) -> Result<bool> {
+        const FIND: &str = "SELECT hash FROM articles WHERE url = ?1";
+        const INSERT: &str = "INSERT INTO articles
+            (url, title, text, published, updated, etag, last_modified, hash, shingles,
+             fetched_at, checked_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
+        const UPDATE: &str = "UPDATE articles SET title = ?2, text = ?3, published = ?4,
+            updated = ?5, etag = ?6, last_modified = ?7, hash = ?8, shingles = ?9,
+            checked_at = ?10, changed_at = ?10, error = NULL, version = version + 1
+            WHERE url = ?1";
+        const TOUCH: &str = "UPDATE articles SET checked_at = ?2, error = NULL,
+            etag = COALESCE(?3, etag), last_modified = COALESCE(?4, last_modified)
+            WHERE url = ?1";
+        let a = version.article;
+        let old: Option<String> = self
+            .conn
+            .query_row(FIND, [version.url], |r| r.get(0))
+            .optional()
+            .what(|| format!("look up article {}", version.url))?;
+        let at = ts(at);
+        let args = params![
+            version.url,
+            a.title,
+            a.text,
+            ts_opt(a.published),
+            ts_opt(a.updated),
+            version.etag,
+            version.last_modified,
+            version.hash,
+            encode_shingles(version.shingles),
+            at
+        ];
+        match old {
+            None => self.conn.execute(INSERT, args).map(|_| true),
+            Some(h) if h == version.hash => self
+                .conn
+                .execute(
+                    TOUCH,
+                    params![version.url, at, version.etag, version.last_modified],
+                )
+                .map(|_| false),
+            Some(_) => self.conn.execute(UPDATE, args).map(|_| true),
+        }
+        .what(|| format!("save article {}", version.url))
+    }
+
+    /// Notes a re-check that found nothing new (304), or failed.
+    pub fn article_checked(&mut self, url: &str, error: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+        const SQL: &str = "UPDATE articles SET checked_at = ?2, error = ?3 WHERE url = ?1";
+        self.conn
+            .execute(SQL, params![url, ts(at), error])
+            .map(drop)
+            .what(|| format!("note re-check of article {url}"))
+    }
+}
+
+fn encode_shingles(shingles: &[u64]) -> Vec<u8> {
+    shingles.iter().flat_map(|s| s.to_le_bytes()).collect()
+}
+
+fn decode_shingles(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            u64::from_le_bytes(b)
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! The `baselines` and `verdicts` tables: each story's baseline article, fetched once, and
+//! people's verdicts on single items.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Context, Result, Store, parse_ts, ts, ts_opt};
+use crate::model::Article;
+
+/// A person's verdict on an item for a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A follow-up, whatever the automatic judgement says.
+    Confirmed,
+    /// Not a follow-up, whatever the automatic judgement says.
+    Rejected,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Confirmed => "confirmed",
+            Verdict::Rejected => "rejected",
+        }
+    }
+}
+
+/// A stored baseline: where it came from and what was read.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// URL or file path.
+    pub source: String,
+    /// What extraction read.
+    pub article: Article,
+}
+
+impl Store {
+    /// The stored baseline of a story, if it was ever read.
+    pub fn baseline(&self, story: &str) -> Result<Option<Baseline>> {
+        const SQL: &str =
+            "SELECT source, title, text, published, updated FROM baselines WHERE story_id = ?1";
+        self.conn
+            .query_row(SQL, [story], |row| {
+                Ok(Baseline {
+                    source: row.get(0)?,
+                    article: Article {
+                        title: row.get(1)?,
+                        text: row.get(2)?,
+                        published: parse_ts(row.get(3)?),
+                        updated: parse_ts(row.get(4)?),
+                    },
+                })
+            })
+            .optional()
+            .what(|| format!("read baseline of story {story}"))
+    }
+
+    /// Keeps a story's baseline article (replacing one read from another source).
+    pub fn save_baseline(
+        &mut self,
+        story: &str,
+        source: &str,
+        article: &Article,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT OR REPLACE INTO baselines
+            (story_id, source, title, text, published, updated, fetched_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+        self.conn
+            .execute(
+                SQL,
+                params![
+                    story,
+                    source,
+                    article.title,
+                    article.text,
+                    ts_opt(article.published),
+                    ts_opt(article.updated),
+                    ts(at)
+                ],
+            )
+            .map(drop)
+            .what(|| format!("save baseline of story {story}"))
+    }
+
+    /// Records a person's verdict on the item at `url` for `story`.
+    pub fn set_verdict(
+        &mut self,
+        story: &str,
+        url: &str,
+        verdict: Verdict,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT OR REPLACE INTO verdicts (story_id, url, verdict, decided_at)
+            VALUES (?1, ?2, ?3, ?4)";
+        self.conn
+            .execute(SQL, params![story, url, verdict.as_str(), ts(at)])
+            .map(drop)
+            .what(|| format!("record verdict on {url} for story {story}"))
+    }
+
+    /// A person's verdict on `url` for `story`, if any.
+    pub fn verdict(&self, story: &str, url: &str) -> Result<Option<Verdict>> {
+        const SQL: &str = "SELECT verdict FROM verdicts WHERE story_id = ?1 AND url = ?2";
+        let text: Option<String> = self
+            .conn
+            .query_row(SQL, params![story, url], |r| r.get(0))
+            .optional()
+            .what(|| format!("read verdict on {url}"))?;
+        Ok(text.map(|t| {
+            if t == "confirmed" {
+                Verdict::Confirmed
+            } else {
+                Verdict::Rejected
+            }
+        }))
+    }
+}
