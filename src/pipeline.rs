@@ -190,9 +190,12 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
                     record.status = Some(response.status);
                     let body = response.body;
                     let base = response.url.clone();
-                    let parsed = tokio::task::spawn_blocking(move || feed::parse(&body, &base))
-                        .await
-                        .map_err(|err| JobError::Task(err.to_string()))?;
+                    let content_type = response.content_type.clone();
+                    let parsed = tokio::task::spawn_blocking(move || {
+                        feed::parse_served(&body, &base, content_type.as_deref())
+                    })
+                    .await
+                    .map_err(|err| JobError::Task(err.to_string()))?;
                     match parsed {
                         Ok(ParsedFeed { items: got, ttl, .. }) => {
                             record.etag = response.validators.etag;

@@ -65,6 +65,63 @@ pub fn parse(bytes: &[u8], url: &Url) -> Result<ParsedFeed, FeedError> {
     Err(FeedError::Parse(first_error))
 }
 
+/// Parses a feed as served over HTTP: like [`parse`], but when the document names no
+/// charset of its own (no BOM, no `encoding` in its XML declaration) and is not UTF-8, the
+/// charset of `content_type` decides. A valid UTF-8 body is kept as is, because a header
+/// charset that contradicts it is far more often a server default than the truth.
+pub fn parse_served(
+    bytes: &[u8],
+    url: &Url,
+    content_type: Option<&str>,
+) -> Result<ParsedFeed, FeedError> {
+    let header = content_type.and_then(header_charset);
+    match header {
+        Some(encoding)
+            if encoding != encoding_rs::UTF_8
+                && !declares_charset(bytes)
+                && std::str::from_utf8(bytes).is_err() =>
+        {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            parse(text.as_bytes(), url)
+        }
+        _ => parse(bytes, url),
+    }
+}
+
+/// The encoding named by a Content-Type's `charset` parameter, if encoding_rs knows it.
+fn header_charset(content_type: &str) -> Option<&'static encoding_rs::Encoding> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        encoding_rs::Encoding::for_label(value.trim().trim_matches('"').as_bytes())
+    })
+}
+
+/// Whether the document names its own charset: a BOM, or `encoding` in its XML declaration.
+fn declares_charset(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+    {
+        return true;
+    }
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head = &bytes[start..bytes.len().min(start + 256)];
+    if !head.starts_with(b"<?xml") {
+        return false;
+    }
+    let declaration = match head.windows(2).position(|w| w == b"?>") {
+        Some(end) => &head[..end],
+        None => head,
+    };
+    declaration.windows(8).any(|w| w == b"encoding")
+}
+
 fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, String> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(url.as_str()))
@@ -322,6 +379,38 @@ mod tests {
     fn syndication_hints_are_read() {
         let raw = b"<rss><channel><sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>";
         assert_eq!(syndication_period(raw), Some(Duration::from_secs(1800)));
+    }
+
+    #[test]
+    fn header_charset_decides_only_for_undeclared_non_utf8() {
+        let text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item>\
+                    <title>Caf\u{e9} reopens</title><guid>c-1</guid></item></channel></rss>";
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        let served = |body: &[u8], ct: &str| {
+            parse_served(body, &base(), Some(ct)).unwrap().items[0]
+                .title
+                .clone()
+        };
+        let ct = "application/rss+xml; charset=\"ISO-8859-1\"";
+        assert_eq!(served(&latin1, ct), "Caf\u{e9} reopens");
+        // Valid UTF-8 wins over a contradicting header.
+        assert_eq!(served(text.as_bytes(), ct), "Caf\u{e9} reopens");
+        // A declared encoding wins over the header.
+        let declared = text.replace("?>", " encoding=\"windows-1251\"?>");
+        let cyrillic = declared.replace('\u{e9}', "\u{436}");
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&cyrillic);
+        assert_eq!(served(&cp1251, ct), "Caf\u{436} reopens");
+        assert!(declares_charset(
+            b"  <?xml version='1.0' encoding='koi8-r'?><rss/>"
+        ));
+        assert!(!declares_charset(
+            b"<?xml version='1.0'?><rss encoding='x'/>"
+        ));
+        assert_eq!(header_charset("text/xml"), None);
+        assert_eq!(
+            header_charset("text/xml; Charset=latin1"),
+            Some(encoding_rs::WINDOWS_1252)
+        );
     }
 
     #[test]
