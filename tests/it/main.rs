@@ -1,1 +1,8 @@
+//! Integration tests: the real `followup` binary against local HTTP servers, temp configs and
+//! temp databases. One test binary, one module per area.
 
+mod config;
+mod formats;
+mod items;
+mod poll;
+mod util;
