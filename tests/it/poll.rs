@@ -12,7 +12,8 @@ use crate::util::{
 
 const RSS: &str = "application/rss+xml";
 const ETAG: &str = "\"gazette-v1\"";
-const LAST_MODIFIED: &str = "Fri, 02 May 2031 17:30:00 GMT";
+// In the past: a Last-Modified close to (or after) the Date header is weak and not sent back.
+const LAST_MODIFIED: &str = "Fri, 02 May 2025 17:30:00 GMT";
 
 /// A matcher for one exact header value; wiremock's own `header` splits values on commas,
 /// which HTTP dates contain.
