@@ -280,10 +280,9 @@ impl Located<'_> {
         let start = span.start.min(self.text.len());
         let before = self.text.get(..start).unwrap_or("");
         let line = before.matches('\n').count() + 1;
-        let column = before
-            .rfind('\n')
-            .map_or(before.chars().count(), |nl| before[nl + 1..].chars().count())
-            + 1;
+        let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+            before[nl + 1..].chars().count()
+        }) + 1;
         ConfigError::Invalid {
             path: self.path.to_path_buf(),
             line,
@@ -310,7 +309,10 @@ impl Located<'_> {
             Ok(n) if (1..=10_000).contains(&n) => Ok(n),
             _ => Err(self.error(
                 value.span(),
-                format!("{key}: must be between 1 and 10000, not {}", value.get_ref()),
+                format!(
+                    "{key}: must be between 1 and 10000, not {}",
+                    value.get_ref()
+                ),
             )),
         }
     }
@@ -455,7 +457,11 @@ fn feeds(here: &Located, raw: Vec<RawFeed>) -> Result<Vec<FeedConfig>, ConfigErr
     Ok(feeds)
 }
 
-fn stories(here: &Located, dir: &Path, raw: Vec<RawStory>) -> Result<Vec<StoryConfig>, ConfigError> {
+fn stories(
+    here: &Located,
+    dir: &Path,
+    raw: Vec<RawStory>,
+) -> Result<Vec<StoryConfig>, ConfigError> {
     let mut seen = HashSet::new();
     let mut stories = Vec::with_capacity(raw.len());
     for story in raw {
@@ -471,10 +477,7 @@ fn stories(here: &Located, dir: &Path, raw: Vec<RawStory>) -> Result<Vec<StoryCo
             ));
         }
         if !seen.insert(id.clone()) {
-            return Err(here.error(
-                story.id.span(),
-                format!("story.id: duplicate story {id:?}"),
-            ));
+            return Err(here.error(story.id.span(), format!("story.id: duplicate story {id:?}")));
         }
         let baseline = match (&story.baseline_url, &story.baseline_file) {
             (Some(_), Some(_)) => {
@@ -587,7 +590,12 @@ fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
 fn default_database() -> PathBuf {
     if let Some(dir) = std::env::var_os("STATE_DIRECTORY").filter(|v| !v.is_empty()) {
         // systemd may pass several colon-separated directories; the first is ours.
-        let first = dir.to_string_lossy().split(':').next().unwrap_or("").to_string();
+        let first = dir
+            .to_string_lossy()
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
         return PathBuf::from(first).join("followup.db");
     }
     xdg_dir("XDG_STATE_HOME", ".local/state")
@@ -646,14 +654,18 @@ mod tests {
 
     #[test]
     fn bad_scheme_is_rejected_with_its_line() {
-        let msg = message("[[feed]]\nurl = \"https://a.example/\"\n[[feed]]\nurl = \"ftp://b.example/x\"\n");
+        let msg = message(
+            "[[feed]]\nurl = \"https://a.example/\"\n[[feed]]\nurl = \"ftp://b.example/x\"\n",
+        );
         assert!(msg.starts_with("/etc/feeds.toml:4:"), "{msg}");
         assert!(msg.contains("ftp"), "{msg}");
     }
 
     #[test]
     fn duplicate_feed_is_rejected() {
-        let msg = message("[[feed]]\nurl = \"https://a.example/\"\n\n[[feed]]\nurl = \"https://a.example/\"\n");
+        let msg = message(
+            "[[feed]]\nurl = \"https://a.example/\"\n\n[[feed]]\nurl = \"https://a.example/\"\n",
+        );
         assert!(msg.starts_with("/etc/feeds.toml:5:"), "{msg}");
         assert!(msg.contains("duplicate"), "{msg}");
     }
@@ -669,7 +681,8 @@ mod tests {
     fn story_needs_baseline_or_entities() {
         let msg = message("[[story]]\nid = \"quake\"\ntitle = \"Quake\"\n");
         assert!(msg.contains("needs baseline_url"), "{msg}");
-        let ok = parse_str("[[story]]\nid = \"quake\"\ntitle = \"Quake\"\nentities = [\"Zagreb\"]\n");
+        let ok =
+            parse_str("[[story]]\nid = \"quake\"\ntitle = \"Quake\"\nentities = [\"Zagreb\"]\n");
         assert!(ok.is_ok());
     }
 
@@ -687,12 +700,18 @@ aliases = { "River Authority" = ["RA"] }
         )
         .unwrap();
         let story = &config.stories[0];
-        assert_eq!(story.baseline, Some(Baseline::File(PathBuf::from("/etc/base.html"))));
+        assert_eq!(
+            story.baseline,
+            Some(Baseline::File(PathBuf::from("/etc/base.html")))
+        );
         assert_eq!(
             story.baseline_figures.get(&FigureKind::Killed),
             Some(&(12, Qualifier::AtLeast))
         );
-        assert_eq!(story.baseline_figures.get(&FigureKind::Missing), Some(&(3, Qualifier::Exact)));
+        assert_eq!(
+            story.baseline_figures.get(&FigureKind::Missing),
+            Some(&(3, Qualifier::Exact))
+        );
         assert!(story.since.is_some());
     }
 

@@ -215,7 +215,12 @@ impl Item {
     /// hash of its title, date and summary. Never feed-rs's generated id, which hashes the
     /// title, so an edited headline would look like a new item.
     pub fn identity(&self) -> String {
-        if let Some(guid) = self.guid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        if let Some(guid) = self
+            .guid
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
             return format!("guid:{guid}");
         }
         if let Some(url) = self.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {

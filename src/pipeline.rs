@@ -103,9 +103,7 @@ impl Context {
 /// Polls every configured feed once, `concurrency` at a time, then runs the story stage on
 /// what changed, and returns when everything the round causes is stored. Gone feeds are
 /// skipped.
-pub async fn poll_all(
-    ctx: &Context,
-) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
+pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
     let feeds = ctx.config.feeds.clone();
     ctx.db(move |s| s.sync_feeds(&feeds)).await?;
     let concurrency = ctx.config.settings.concurrency;
@@ -114,7 +112,10 @@ pub async fn poll_all(
         .buffer_unordered(concurrency)
         .collect()
         .await;
-    let touched: Vec<i64> = reports.iter().flat_map(|r| r.touched.iter().copied()).collect();
+    let touched: Vec<i64> = reports
+        .iter()
+        .flat_map(|r| r.touched.iter().copied())
+        .collect();
     let round = stories::run_round(ctx, &touched).await?;
     Ok((reports, round))
 }
@@ -175,7 +176,9 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
     let fetched = ctx.fetcher.get(&target, &validators).await;
     let now = Utc::now();
     let idle = idle_for(&state, now);
-    let errors = u32::try_from(state.error_count).unwrap_or(u32::MAX).saturating_add(1);
+    let errors = u32::try_from(state.error_count)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
     let mut record = FetchRecord {
         at: now,
         ..Default::default()
@@ -197,7 +200,9 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
                     .await
                     .map_err(|err| JobError::Task(err.to_string()))?;
                     match parsed {
-                        Ok(ParsedFeed { items: got, ttl, .. }) => {
+                        Ok(ParsedFeed {
+                            items: got, ttl, ..
+                        }) => {
                             record.etag = response.validators.etag;
                             record.last_modified = response.validators.last_modified;
                             items = got;
@@ -268,7 +273,10 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
         .db(move |s| s.commit_feed(feed_id, &record, &items))
         .await?;
     let new = saved.iter().filter(|s| s.change == ItemChange::New).count();
-    let changed = saved.iter().filter(|s| s.change == ItemChange::Changed).count();
+    let changed = saved
+        .iter()
+        .filter(|s| s.change == ItemChange::Changed)
+        .count();
     debug!(new, changed, total, "feed stored");
     let touched = saved
         .iter()

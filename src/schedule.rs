@@ -56,7 +56,12 @@ pub enum Outcome {
 
 /// The next fetch time. `jitter` in [-1, 1] spreads feeds by ±10 % so they do not all fire
 /// together; callers pass a random value, tests a fixed one.
-pub fn next_fetch(policy: &Policy, outcome: &Outcome, now: DateTime<Utc>, jitter: f64) -> DateTime<Utc> {
+pub fn next_fetch(
+    policy: &Policy,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+    jitter: f64,
+) -> DateTime<Utc> {
     let wait = wait(policy, outcome);
     let factor = 1.0 + 0.1 * jitter.clamp(-1.0, 1.0);
     let jittered = Duration::from_secs_f64(wait.as_secs_f64() * factor);
@@ -88,9 +93,14 @@ fn wait(policy: &Policy, outcome: &Outcome) -> Duration {
     match outcome {
         Outcome::Fetched { cache, ttl, idle } => healthy(cache, *ttl, *idle),
         Outcome::NotModified { cache, idle } => healthy(cache, None, *idle),
-        Outcome::RateLimited { retry_after, errors } => {
+        Outcome::RateLimited {
+            retry_after,
+            errors,
+        } => {
             let backoff = backoff(policy, *errors);
-            retry_after.map_or(backoff, |r| r.max(backoff)).min(MAX_WAIT)
+            retry_after
+                .map_or(backoff, |r| r.max(backoff))
+                .min(MAX_WAIT)
         }
         Outcome::Failed { errors } => backoff(policy, *errors),
     }
@@ -98,7 +108,9 @@ fn wait(policy: &Policy, outcome: &Outcome) -> Duration {
 
 /// 2× the interval per consecutive error, capped at a day.
 fn backoff(policy: &Policy, errors: u32) -> Duration {
-    let base = policy.interval.clamp(policy.min, policy.max.max(policy.min));
+    let base = policy
+        .interval
+        .clamp(policy.min, policy.max.max(policy.min));
     let factor = 2u32.saturating_pow(errors.saturating_sub(1).min(20));
     base.saturating_mul(factor).min(MAX_WAIT)
 }

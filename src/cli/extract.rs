@@ -59,8 +59,7 @@ pub fn run(args: Args, config_path: Option<&std::path::Path>) -> anyhow::Result<
         (bytes, content_type, Some(args.url.unwrap_or(final_url)))
     } else {
         let path = PathBuf::from(&args.source);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         (bytes, None, args.url)
     };
     let html = charset::decode(&bytes, content_type.as_deref());

@@ -102,14 +102,13 @@ pub fn phrase(row: &FigureRow) -> String {
 }
 
 fn print_table(t: &Timeline, format: Format) -> anyhow::Result<()> {
-    let header = ["kind", "baseline", "latest", "change", "as of", "source", "disputed"];
+    let header = [
+        "kind", "baseline", "latest", "change", "as of", "source", "disputed",
+    ];
     let mut rows = Vec::new();
     for (kind, latest) in &t.latest {
         let baseline = t.baseline.get(kind).map_or("-".into(), phrase);
-        let change = t
-            .delta
-            .get(kind)
-            .map_or("-".into(), |d| format!("{d:+}"));
+        let change = t.delta.get(kind).map_or("-".into(), |d| format!("{d:+}"));
         let disputed = t.disputed.get(kind).map_or(String::new(), |d| {
             d.iter()
                 .map(|x| format!("{} ({})", x.value, x.url))

@@ -78,7 +78,10 @@ pub fn run(args: Args, _config: &Config, store: &Store) -> anyhow::Result<ExitCo
                     ]
                 })
                 .collect();
-            output::print_csv(&["feed", "guid", "url", "title", "published", "first_seen"], rows)?;
+            output::print_csv(
+                &["feed", "guid", "url", "title", "published", "first_seen"],
+                rows,
+            )?;
         }
         Format::Table => {
             let rows = items

@@ -147,8 +147,16 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
                 .collect();
             output::print_csv(
                 &[
-                    "story", "url", "title", "feed", "published", "first_seen", "score",
-                    "entities", "group", "outlets",
+                    "story",
+                    "url",
+                    "title",
+                    "feed",
+                    "published",
+                    "first_seen",
+                    "score",
+                    "entities",
+                    "group",
+                    "outlets",
                 ],
                 rows,
             )?;
@@ -214,7 +222,9 @@ fn explain_line(explanation: &str) -> String {
 
 fn print_atom(rows: &[MatchRow], story: Option<&str>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let title = story.map_or("followup: all stories".to_string(), |s| format!("followup: {s}"));
+    let title = story.map_or("followup: all stories".to_string(), |s| {
+        format!("followup: {s}")
+    });
     let updated = rows
         .iter()
         .map(|m| m.published.unwrap_or(m.first_seen))
@@ -223,7 +233,11 @@ fn print_atom(rows: &[MatchRow], story: Option<&str>) -> anyhow::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="utf-8"?>"#)?;
     writeln!(out, r#"<feed xmlns="http://www.w3.org/2005/Atom">"#)?;
     writeln!(out, "  <title>{}</title>", escape(title.as_str()))?;
-    writeln!(out, "  <id>urn:followup:{}</id>", escape(story.unwrap_or("all")))?;
+    writeln!(
+        out,
+        "  <id>urn:followup:{}</id>",
+        escape(story.unwrap_or("all"))
+    )?;
     writeln!(out, "  <updated>{}</updated>", output::time(updated))?;
     for m in rows {
         writeln!(out, "  <entry>")?;

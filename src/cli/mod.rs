@@ -153,7 +153,10 @@ fn pick_story(config: &Config, named: Option<&str>) -> anyhow::Result<String> {
         None if ids.is_empty() => {
             anyhow::bail!("no [[story]] in {}", config.path.display())
         }
-        None => anyhow::bail!("several stories are configured; pick one with --story ({})", ids.join(", ")),
+        None => anyhow::bail!(
+            "several stories are configured; pick one with --story ({})",
+            ids.join(", ")
+        ),
     }
 }
 

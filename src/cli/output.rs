@@ -47,7 +47,10 @@ pub fn terminal_safe(text: &str) -> String {
 
 /// A CSV cell that spreadsheets will not run as a formula.
 pub fn csv_safe(text: &str) -> String {
-    let clean: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
     match clean.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
         _ => clean,

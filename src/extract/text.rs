@@ -40,8 +40,24 @@ pub fn html_to_text(fragment: &str) -> String {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "br" | "div" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            | "blockquote" | "tr" | "td" | "th" | "figcaption" | "section" | "article"
+        "p" | "br"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "tr"
+            | "td"
+            | "th"
+            | "figcaption"
+            | "section"
+            | "article"
     )
 }
 
@@ -72,7 +88,10 @@ mod tests {
 
     #[test]
     fn tags_and_entities_become_text() {
-        assert_eq!(html_to_text("<p>Rain &amp; <b>wind</b></p><p>Next</p>"), "Rain & wind Next");
+        assert_eq!(
+            html_to_text("<p>Rain &amp; <b>wind</b></p><p>Next</p>"),
+            "Rain & wind Next"
+        );
         assert_eq!(html_to_text("A&nbsp;B &eacute;t&eacute;"), "A B été");
         assert_eq!(html_to_text("x<script>alert(1)</script>y"), "xy");
         assert_eq!(html_to_text("  plain\n text "), "plain text");

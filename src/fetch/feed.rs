@@ -219,13 +219,10 @@ fn fix_rss_version(text: &str) -> Option<String> {
 }
 
 fn close_truncated(text: &str) -> Option<String> {
-    let (last, closing) = [
-        ("</item>", "</channel></rss>"),
-        ("</entry>", "</feed>"),
-    ]
-    .iter()
-    .filter_map(|(tag, close)| text.rfind(tag).map(|p| (p + tag.len(), *close)))
-    .max_by_key(|(p, _)| *p)?;
+    let (last, closing) = [("</item>", "</channel></rss>"), ("</entry>", "</feed>")]
+        .iter()
+        .filter_map(|(tag, close)| text.rfind(tag).map(|p| (p + tag.len(), *close)))
+        .max_by_key(|(p, _)| *p)?;
     let mut closing = closing.to_string();
     if text.contains("<rdf:RDF") {
         closing = "</rdf:RDF>".into();

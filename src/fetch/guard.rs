@@ -57,11 +57,13 @@ impl Resolve for PublicResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| is_public(a.ip()))
                 .collect();
-            let public: Vec<SocketAddr> =
-                found.iter().copied().filter(|a| is_public(a.ip())).collect();
             if public.is_empty() {
                 let shown = found
                     .first()

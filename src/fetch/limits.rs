@@ -63,7 +63,10 @@ mod tests {
     fn subdomains_share_a_registrable_domain() {
         assert_eq!(registrable_domain("a.example.co.uk"), "example.co.uk");
         assert_eq!(registrable_domain("www.bbc.co.uk"), "bbc.co.uk");
-        assert_eq!(registrable_domain("x.tumblr.com"), registrable_domain("y.tumblr.com"));
+        assert_eq!(
+            registrable_domain("x.tumblr.com"),
+            registrable_domain("y.tumblr.com")
+        );
         assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
     }
 }

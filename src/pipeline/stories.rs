@@ -86,7 +86,9 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     let mut wanted: Vec<(usize, StoredItem)> = Vec::new();
     for item in items {
         for index in matcher.candidates(&item.title, &item.summary) {
-            let Some(story) = stories.get(index) else { continue };
+            let Some(story) = stories.get(index) else {
+                continue;
+            };
             let already = matched
                 .get(&story.config.id)
                 .is_some_and(|m| m.contains(&item.id));
@@ -109,22 +111,25 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             urls.push((url.clone(), touched_set.contains(&item.id)));
         }
     }
-    let fetched: HashMap<String, Option<(StoredArticle, bool)>> =
-        futures_util::stream::iter(urls)
-            .map(|(url, refresh)| async move {
-                let got = article_for(ctx, &url, refresh).await;
-                (url, got)
-            })
-            .buffer_unordered(ctx.config.settings.concurrency)
-            .collect()
-            .await;
+    let fetched: HashMap<String, Option<(StoredArticle, bool)>> = futures_util::stream::iter(urls)
+        .map(|(url, refresh)| async move {
+            let got = article_for(ctx, &url, refresh).await;
+            (url, got)
+        })
+        .buffer_unordered(ctx.config.settings.concurrency)
+        .collect()
+        .await;
     report.articles += fetched.values().filter(|v| v.is_some()).count();
 
     // Stage 2: with the article text.
     let mut figured: HashSet<(String, String)> = HashSet::new();
     for (index, item) in wanted {
         let story = &stories[index];
-        let page = item.url.as_ref().and_then(|u| fetched.get(u)).and_then(|v| v.as_ref());
+        let page = item
+            .url
+            .as_ref()
+            .and_then(|u| fetched.get(u))
+            .and_then(|v| v.as_ref());
         if let Some((page, _)) = page
             && item.published.is_none()
             && !in_window(&story.config, &story.spec, page.article.published)
@@ -168,7 +173,10 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             .await?;
         if is_new {
             report.matched += 1;
-            matched.entry(story.config.id.clone()).or_default().insert(item.id);
+            matched
+                .entry(story.config.id.clone())
+                .or_default()
+                .insert(item.id);
             info!(story_id = %story.config.id, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
         }
         if let Some((page, _)) = page {
@@ -370,10 +378,12 @@ async fn fetch_article(
         debug!(url, "robots.txt disallows the article");
         return stored.map(|s| (s, false));
     }
-    let validators = stored.as_ref().map_or_else(Validators::default, |s| Validators {
-        etag: s.etag.clone(),
-        last_modified: s.last_modified.clone(),
-    });
+    let validators = stored
+        .as_ref()
+        .map_or_else(Validators::default, |s| Validators {
+            etag: s.etag.clone(),
+            last_modified: s.last_modified.clone(),
+        });
     let outcome = ctx.fetcher.get(&parsed, &validators).await;
     let response = match outcome {
         Ok(f) => match f.outcome {
@@ -489,7 +499,10 @@ async fn record_figures(
     let (sid, url, title, version) = (
         story.to_string(),
         page.url.clone(),
-        article.title.clone().or_else(|| item.map(|i| i.title.clone())),
+        article
+            .title
+            .clone()
+            .or_else(|| item.map(|i| i.title.clone())),
         page.hash.clone(),
     );
     ctx.db(move |s| {
@@ -545,17 +558,16 @@ async fn recheck(
     let mut urls: Vec<String> = jobs.iter().filter_map(|(_, i)| i.url.clone()).collect();
     urls.sort();
     urls.dedup();
-    let fetched: HashMap<String, Option<(StoredArticle, bool)>> =
-        futures_util::stream::iter(urls)
-            .map(|url| async move {
-                let key = url.clone();
-                let stored = ctx.db(move |s| s.article(&key)).await.ok().flatten();
-                let got = fetch_article(ctx, &url, stored).await;
-                (url, got)
-            })
-            .buffer_unordered(ctx.config.settings.concurrency)
-            .collect()
-            .await;
+    let fetched: HashMap<String, Option<(StoredArticle, bool)>> = futures_util::stream::iter(urls)
+        .map(|url| async move {
+            let key = url.clone();
+            let stored = ctx.db(move |s| s.article(&key)).await.ok().flatten();
+            let got = fetch_article(ctx, &url, stored).await;
+            (url, got)
+        })
+        .buffer_unordered(ctx.config.settings.concurrency)
+        .collect()
+        .await;
     for (story, item) in &jobs {
         let Some(Some((page, true))) = item.url.as_ref().and_then(|u| fetched.get(u)) else {
             continue;
@@ -564,4 +576,3 @@ async fn recheck(
     }
     Ok(fetched.len())
 }
-

@@ -105,7 +105,12 @@ impl Store {
     }
 
     /// Notes a re-check that found nothing new (304), or failed.
-    pub fn article_checked(&mut self, url: &str, error: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+    pub fn article_checked(
+        &mut self,
+        url: &str,
+        error: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         const SQL: &str = "UPDATE articles SET checked_at = ?2, error = ?3 WHERE url = ?1";
         self.conn
             .execute(SQL, params![url, ts(at), error])

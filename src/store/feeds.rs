@@ -142,11 +142,18 @@ impl Store {
         record: &FetchRecord,
         items: &[Item],
     ) -> Result<Vec<SavedItem>> {
-        let tx = self.conn.transaction().what(|| "begin feed commit".into())?;
+        let tx = self
+            .conn
+            .transaction()
+            .what(|| "begin feed commit".into())?;
         let saved = super::items::upsert(&tx, feed_id, items, record.at)?;
-        write_record(&tx, feed_id, record, saved.iter().any(|s| s.change == ItemChange::New))?;
-        tx.commit()
-            .what(|| format!("commit feed {feed_id}"))?;
+        write_record(
+            &tx,
+            feed_id,
+            record,
+            saved.iter().any(|s| s.change == ItemChange::New),
+        )?;
+        tx.commit().what(|| format!("commit feed {feed_id}"))?;
         Ok(saved)
     }
 }
@@ -265,8 +272,13 @@ mod tests {
             ..Default::default()
         };
         store.commit_feed(id, &later, &[]).unwrap();
-        assert_eq!(store.due_feeds(now, 10).unwrap(), vec!["https://a.example/2"]);
-        let both = store.due_feeds(now + chrono::Duration::hours(2), 10).unwrap();
+        assert_eq!(
+            store.due_feeds(now, 10).unwrap(),
+            vec!["https://a.example/2"]
+        );
+        let both = store
+            .due_feeds(now + chrono::Duration::hours(2), 10)
+            .unwrap();
         assert_eq!(both.len(), 2);
     }
 }

@@ -114,7 +114,8 @@ fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem> {
 impl Store {
     /// Stored items matching `filter`, newest first by declared publication, else first sight.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<StoredItem>> {
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id");
+        let mut sql =
+            format!("SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let mut wheres: Vec<String> = Vec::new();
         if let Some(query) = &filter.search {

@@ -56,7 +56,8 @@ impl Store {
         group: i64,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        const SQL: &str = "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
+        const SQL: &str =
+            "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (story_id, item_id) DO UPDATE SET
                 score = excluded.score, explanation = excluded.explanation";
