@@ -9,8 +9,12 @@ mod items;
 mod matches;
 pub mod output;
 mod poll;
+mod rematch;
 mod run;
 mod since;
+mod stories;
+mod track;
+mod verdict;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +57,16 @@ pub enum Command {
     Matches(matches::Args),
     /// Show each story's casualty figures: baseline, latest, change and history.
     Figures(figures::Args),
+    /// List stories with their entities, weights, match count and last match.
+    Stories(stories::Args),
+    /// Read a baseline article, show what it teaches, and add it to the config as a story.
+    Track(track::Args),
+    /// Re-judge every stored item after a story's entities or aliases changed.
+    Rematch(rematch::Args),
+    /// Mark an item as a follow-up of a story, whatever the automatic judgement says.
+    Confirm(verdict::Args),
+    /// Mark an item as not a follow-up of a story, whatever the automatic judgement says.
+    Reject(verdict::Args),
     /// Validate the config and print what it found.
     Check(check::Args),
     /// Show the main text, times, entities and figures followup reads from one page.
@@ -109,6 +123,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Figures(args) => {
             let config = load_config(config_path)?;
             figures::run(args, &config, &open_store(&config)?)
+        }
+        Command::Stories(args) => {
+            let config = load_config(config_path)?;
+            stories::run(args, &config, &open_store(&config)?)
+        }
+        Command::Track(args) => track::run(args, config_path),
+        Command::Rematch(args) => {
+            let config = load_config(config_path)?;
+            let store = open_store(&config)?;
+            rematch::run(args, config, store)
+        }
+        Command::Confirm(args) => {
+            let config = load_config(config_path)?;
+            let mut store = open_store(&config)?;
+            verdict::run(args, crate::store::Verdict::Confirmed, &config, &mut store)
+        }
+        Command::Reject(args) => {
+            let config = load_config(config_path)?;
+            let mut store = open_store(&config)?;
+            verdict::run(args, crate::store::Verdict::Rejected, &config, &mut store)
         }
         Command::Feeds(args) => {
             let config = load_config(config_path)?;

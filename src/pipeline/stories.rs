@@ -16,7 +16,7 @@ use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
 use crate::store::{ArticleVersion, Source, Verdict};
-use crate::story::{self, Background, Fields, Matcher, StorySpec, topic};
+use crate::story::{self, Background, Fields, Judgement, Matcher, StorySpec, topic};
 
 /// Items first seen this recently that did not match are judged again each round, since
 /// the background corpus that weighs names keeps growing.
@@ -76,42 +76,111 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         })
         .await?;
 
-    // Stage 1: title and summary.
-    let mut matched: HashMap<String, HashSet<i64>> = HashMap::new();
-    for story in &stories {
+    let mut matched = matched_sets(ctx, &stories).await?;
+    let skip = |story: &str, item: &StoredItem| {
+        matched.get(story).is_some_and(|m| m.contains(&item.id)) && !touched_set.contains(&item.id)
+    };
+    let (decisions, fetched) =
+        judge_items(ctx, &stories, &matcher, items, skip, &touched_set).await?;
+    report.articles += fetched.values().filter(|v| v.is_some()).count();
+    let mut figured: HashSet<(String, String)> = HashSet::new();
+    for decision in decisions.into_iter().filter(|d| d.followup) {
+        let story = &stories[decision.story].config.id;
+        let is_new = !matched
+            .get(story)
+            .is_some_and(|m| m.contains(&decision.item.id));
+        let page = page_of(&fetched, &decision.item);
+        store_match(ctx, story, &decision, page, is_new).await?;
+        if is_new {
+            report.matched += 1;
+            matched
+                .entry(story.clone())
+                .or_default()
+                .insert(decision.item.id);
+        }
+        if let Some(page) = page
+            && figured.insert((story.clone(), page.url.clone()))
+        {
+            report.figures += record_figures(ctx, story, page, Some(&decision.item)).await?;
+        }
+    }
+
+    // Live pages: matched articles still fresh are re-checked for new versions.
+    report.articles += recheck(ctx, &stories, &fetched, &mut report).await?;
+    Ok(report)
+}
+
+/// One item judged against one story.
+pub struct Decision {
+    /// Index of the story in the prepared list.
+    pub story: usize,
+    /// The item.
+    pub item: StoredItem,
+    /// The matcher's judgement with its explanation.
+    pub judgement: Judgement,
+    /// The final word: the judgement unless a person's verdict overrides it.
+    pub followup: bool,
+}
+
+/// Articles fetched (or loaded) in a round, by URL, with whether the version is new.
+type Pages = HashMap<String, Option<(StoredArticle, bool)>>;
+
+/// Each story's matched item ids.
+async fn matched_sets(
+    ctx: &Context,
+    stories: &[Prepared],
+) -> Result<HashMap<String, HashSet<i64>>, JobError> {
+    let mut matched = HashMap::new();
+    for story in stories {
         let id = story.config.id.clone();
         let set = ctx.db(move |s| s.matched_items(&id)).await?;
         matched.insert(story.config.id.clone(), set);
     }
+    Ok(matched)
+}
+
+fn page_of<'a>(pages: &'a Pages, item: &StoredItem) -> Option<&'a StoredArticle> {
+    item.url
+        .as_ref()
+        .and_then(|u| pages.get(u))
+        .and_then(|v| v.as_ref())
+        .map(|(page, _)| page)
+}
+
+/// Judges items in two stages: title and summary pick candidates (within each story's time
+/// window, minus those `skip` says are settled), their articles are fetched once each
+/// (re-fetched when in `refresh`), and candidates are judged again with the article text.
+async fn judge_items(
+    ctx: &Context,
+    stories: &[Prepared],
+    matcher: &Matcher,
+    items: Vec<StoredItem>,
+    skip: impl Fn(&str, &StoredItem) -> bool,
+    refresh: &HashSet<i64>,
+) -> Result<(Vec<Decision>, Pages), JobError> {
     let mut wanted: Vec<(usize, StoredItem)> = Vec::new();
     for item in items {
         for index in matcher.candidates(&item.title, &item.summary) {
             let Some(story) = stories.get(index) else {
                 continue;
             };
-            let already = matched
-                .get(&story.config.id)
-                .is_some_and(|m| m.contains(&item.id));
-            if already && !touched_set.contains(&item.id) {
-                continue;
-            }
-            if !in_window(&story.config, &story.spec, item.published) {
+            if skip(&story.config.id, &item)
+                || !in_window(&story.config, &story.spec, item.published)
+            {
                 continue;
             }
             wanted.push((index, item.clone()));
         }
     }
-
-    // Fetch each candidate article once, politely, `concurrency` at a time.
     let mut urls: Vec<(String, bool)> = Vec::new();
     for (_, item) in &wanted {
         if let Some(url) = &item.url
             && !urls.iter().any(|(u, _)| u == url)
         {
-            urls.push((url.clone(), touched_set.contains(&item.id)));
+            urls.push((url.clone(), refresh.contains(&item.id)));
         }
     }
-    let fetched: HashMap<String, Option<(StoredArticle, bool)>> = futures_util::stream::iter(urls)
+    let pages: Pages = futures_util::stream::iter(urls)
         .map(|(url, refresh)| async move {
             let got = article_for(ctx, &url, refresh).await;
             (url, got)
@@ -119,18 +188,12 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         .buffer_unordered(ctx.config.settings.concurrency)
         .collect()
         .await;
-    report.articles += fetched.values().filter(|v| v.is_some()).count();
-
-    // Stage 2: with the article text.
-    let mut figured: HashSet<(String, String)> = HashSet::new();
+    let mut decisions = Vec::with_capacity(wanted.len());
     for (index, item) in wanted {
         let story = &stories[index];
-        let page = item
-            .url
-            .as_ref()
-            .and_then(|u| fetched.get(u))
-            .and_then(|v| v.as_ref());
-        if let Some((page, _)) = page
+        let page = page_of(&pages, &item);
+        // An item without a declared time is placed by its page's own publication time.
+        if let Some(page) = page
             && item.published.is_none()
             && !in_window(&story.config, &story.spec, page.article.published)
         {
@@ -139,7 +202,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         let fields = Fields {
             title: &item.title,
             summary: &item.summary,
-            article: page.map(|(p, _)| p.article.text.as_str()),
+            article: page.map(|p| p.article.text.as_str()),
         };
         let judgement = matcher.judge(index, &fields);
         let verdict = match &item.url {
@@ -155,40 +218,134 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             None => judgement.followup,
         };
         debug!(story_id = %story.config.id, item = %item.title, score = judgement.score, followup, "judged");
-        if !followup {
-            continue;
-        }
-        let explanation = serde_json::to_string(&judgement).unwrap_or_else(|_| "{}".into());
-        let is_new = !matched
-            .get(&story.config.id)
-            .is_some_and(|m| m.contains(&item.id));
-        let shingles = page.map(|(p, _)| p.shingles.clone()).unwrap_or_default();
-        let group = if is_new {
-            group_for(ctx, &story.config.id, &item, &shingles).await?
-        } else {
-            item.id
-        };
-        let (sid, item_id, score) = (story.config.id.clone(), item.id, judgement.score);
-        ctx.db(move |s| s.save_match(&sid, item_id, score, &explanation, group, Utc::now()))
-            .await?;
-        if is_new {
-            report.matched += 1;
-            matched
-                .entry(story.config.id.clone())
-                .or_default()
-                .insert(item.id);
-            info!(story_id = %story.config.id, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
-        }
-        if let Some((page, _)) = page {
-            let key = (story.config.id.clone(), page.url.clone());
-            if figured.insert(key) {
-                report.figures += record_figures(ctx, &story.config.id, page, Some(&item)).await?;
+        decisions.push(Decision {
+            story: index,
+            item,
+            judgement,
+            followup,
+        });
+    }
+    Ok((decisions, pages))
+}
+
+/// Stores a positive decision; a new match joins the group of a near-duplicate.
+async fn store_match(
+    ctx: &Context,
+    story: &str,
+    decision: &Decision,
+    page: Option<&StoredArticle>,
+    is_new: bool,
+) -> Result<(), JobError> {
+    let item = &decision.item;
+    let explanation = serde_json::to_string(&decision.judgement).unwrap_or_else(|_| "{}".into());
+    let shingles = page.map(|p| p.shingles.clone()).unwrap_or_default();
+    let group = if is_new {
+        group_for(ctx, story, item, &shingles).await?
+    } else {
+        item.id
+    };
+    let (sid, item_id, score) = (story.to_string(), item.id, decision.judgement.score);
+    ctx.db(move |s| s.save_match(&sid, item_id, score, &explanation, group, Utc::now()))
+        .await?;
+    if is_new {
+        info!(story_id = %story, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
+    }
+    Ok(())
+}
+
+/// A story's matching spec from its config and its baseline article (if read). The window
+/// opens at `since`, else 48 h before the baseline's publication.
+pub fn spec(config: &StoryConfig, baseline: Option<Article>) -> StorySpec {
+    let baseline_time = baseline.as_ref().and_then(|b| b.published.or(b.updated));
+    let since = config
+        .since
+        .or_else(|| baseline_time.map(|t| t - ChronoDuration::hours(48)));
+    StorySpec {
+        id: config.id.clone(),
+        title: config.title.clone(),
+        baseline: baseline.unwrap_or_default(),
+        entities: config.entities.clone(),
+        aliases: config.aliases.clone(),
+        exclude: config.exclude.clone(),
+        since,
+    }
+}
+
+/// What a rematch changed (or would change, in a dry run).
+#[derive(Debug, Default)]
+pub struct RematchReport {
+    /// Items that now match.
+    pub added: Vec<StoredItem>,
+    /// Items that no longer match.
+    pub removed: Vec<StoredItem>,
+}
+
+/// Re-judges every stored item for one story after its entities or aliases changed.
+/// People's verdicts stand: rejected items are never added, confirmed ones never removed.
+pub async fn rematch(
+    ctx: &Context,
+    story_id: &str,
+    dry_run: bool,
+) -> Result<RematchReport, JobError> {
+    let stories = prepare(ctx).await?;
+    let specs: Vec<StorySpec> = stories.iter().map(|s| s.spec.clone()).collect();
+    let texts = ctx.db(|s| s.background_texts(BACKGROUND_DOCS)).await?;
+    let matcher = tokio::task::spawn_blocking(move || build_matcher(&specs, &texts))
+        .await
+        .map_err(|e| JobError::Task(e.to_string()))?;
+    let items = ctx
+        .db(|s| {
+            s.items(&crate::store::ItemFilter {
+                limit: usize::MAX >> 1,
+                ..Default::default()
+            })
+        })
+        .await?;
+    let by_id: HashMap<i64, StoredItem> = items.iter().map(|i| (i.id, i.clone())).collect();
+    let skip = |story: &str, _: &StoredItem| story != story_id;
+    let (decisions, pages) =
+        judge_items(ctx, &stories, &matcher, items, skip, &HashSet::new()).await?;
+    let sid = story_id.to_string();
+    let current = ctx.db(move |s| s.matched_items(&sid)).await?;
+    let now_matching: HashSet<i64> = decisions
+        .iter()
+        .filter(|d| d.followup)
+        .map(|d| d.item.id)
+        .collect();
+    let mut report = RematchReport::default();
+    for id in current.difference(&now_matching) {
+        let Some(item) = by_id.get(id) else { continue };
+        let confirmed = match &item.url {
+            Some(url) => {
+                let (sid, u) = (story_id.to_string(), url.clone());
+                ctx.db(move |s| s.verdict(&sid, &u)).await? == Some(Verdict::Confirmed)
             }
+            None => false,
+        };
+        if !confirmed {
+            report.removed.push(item.clone());
         }
     }
-
-    // Live pages: matched articles still fresh are re-checked for new versions.
-    report.articles += recheck(ctx, &stories, &fetched, &mut report).await?;
+    for decision in decisions.iter().filter(|d| d.followup) {
+        if !current.contains(&decision.item.id) {
+            report.added.push(decision.item.clone());
+        }
+    }
+    if dry_run {
+        return Ok(report);
+    }
+    for item in &report.removed {
+        let (sid, id) = (story_id.to_string(), item.id);
+        ctx.db(move |s| s.delete_match(&sid, id)).await?;
+    }
+    for decision in decisions.iter().filter(|d| d.followup) {
+        let is_new = !current.contains(&decision.item.id);
+        let page = page_of(&pages, &decision.item);
+        store_match(ctx, story_id, decision, page, is_new).await?;
+        if is_new && let Some(page) = page {
+            record_figures(ctx, story_id, page, Some(&decision.item)).await?;
+        }
+    }
     Ok(report)
 }
 
@@ -219,19 +376,7 @@ async fn prepare(ctx: &Context) -> Result<Vec<Prepared>, JobError> {
             },
             (_, None) => None,
         };
-        let baseline_time = baseline.as_ref().and_then(|b| b.published.or(b.updated));
-        let since = config
-            .since
-            .or_else(|| baseline_time.map(|t| t - ChronoDuration::hours(48)));
-        let spec = StorySpec {
-            id: config.id.clone(),
-            title: config.title.clone(),
-            baseline: baseline.unwrap_or_default(),
-            entities: config.entities.clone(),
-            aliases: config.aliases.clone(),
-            exclude: config.exclude.clone(),
-            since,
-        };
+        let spec = spec(config, baseline);
         out.push(Prepared {
             config: config.clone(),
             spec,
@@ -337,7 +482,7 @@ fn in_window(config: &StoryConfig, spec: &StorySpec, published: Option<DateTime<
 }
 
 /// Builds the matcher and weighs its names against the background corpus.
-fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
+pub fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
     let mut matcher = Matcher::build(specs, &Background::default());
     let mut bg = Background {
         docs: texts.len() as u64,
@@ -520,7 +665,6 @@ async fn record_figures(
         )
     })
     .await
-    .map_err(Into::into)
 }
 
 /// Re-fetches matched pages still within their story's `recheck_for`, reading figures from

@@ -68,11 +68,43 @@ impl Store {
             .what(|| format!("save match of item {item_id} for story {story}"))
     }
 
-    /// Forgets every automatic match of a story (before a rematch).
-    pub fn clear_matches(&mut self, story: &str) -> Result<usize> {
+    /// Makes a person-confirmed item a match, keeping an automatic match's score if any.
+    pub fn save_confirmed(
+        &mut self,
+        story: &str,
+        item_id: i64,
+        explanation: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const SQL: &str =
+            "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
+            VALUES (?1, ?2, 0, ?3, ?2, ?4) ON CONFLICT (story_id, item_id) DO NOTHING";
         self.conn
-            .execute("DELETE FROM matches WHERE story_id = ?1", [story])
-            .what(|| format!("clear matches of story {story}"))
+            .execute(SQL, params![story, item_id, explanation, ts(at)])
+            .map(drop)
+            .what(|| format!("confirm item {item_id} for story {story}"))
+    }
+
+    /// Forgets one match (a rematch found it no longer holds).
+    pub fn delete_match(&mut self, story: &str, item_id: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM matches WHERE story_id = ?1 AND item_id = ?2",
+                params![story, item_id],
+            )
+            .map(drop)
+            .what(|| format!("delete match of item {item_id} for story {story}"))
+    }
+
+    /// Per story: how many matches, and the newest one's first sight.
+    pub fn match_stats(&self, story: &str) -> Result<(i64, Option<DateTime<Utc>>)> {
+        const SQL: &str = "SELECT COUNT(*), MAX(i.first_seen) FROM matches m
+            JOIN items i ON i.id = m.item_id
+            LEFT JOIN verdicts v ON v.story_id = m.story_id AND v.url = i.url
+            WHERE m.story_id = ?1 AND COALESCE(v.verdict, '') != 'rejected'";
+        self.conn
+            .query_row(SQL, [story], |r| Ok((r.get(0)?, parse_ts(r.get(1)?))))
+            .what(|| format!("count matches of story {story}"))
     }
 
     /// Ids of items matched to `story`.

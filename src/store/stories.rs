@@ -17,7 +17,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn as_str(self) -> &'static str {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Confirmed => "confirmed",
             Verdict::Rejected => "rejected",
