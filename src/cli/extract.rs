@@ -10,8 +10,9 @@ use anyhow::{Context as _, bail};
 use url::Url;
 
 use crate::config::{self, Settings};
-use crate::extract::{article, charset, entities};
+use crate::extract::{article, charset, entities, figures};
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
+use crate::model::Observation;
 
 /// Output forms of `extract`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +45,7 @@ struct ExtractJson {
     updated: Option<String>,
     text: String,
     entities: Vec<Vec<String>>,
+    figures: Vec<Observation>,
 }
 
 /// Reads one page and prints what followup sees in it.
@@ -76,6 +78,7 @@ pub fn run(args: Args, config_path: Option<&std::path::Path>) -> anyhow::Result<
                 updated: page.updated.map(super::output::time),
                 text: page.text.clone(),
                 entities: learned.into_iter().map(|e| e.names).collect(),
+                figures: figures::article_figures(page.title.as_deref().unwrap_or(""), &page.text),
             };
             serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
