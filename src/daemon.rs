@@ -1,91 +1,486 @@
-//! The long-running scheduler: asks the store which feeds are due, runs their jobs on a
-//! bounded set of workers, and stops cleanly when the shutdown token fires.
+//! The long-running scheduler: asks the store which configured feeds are due, runs their
+//! jobs on a bounded set of workers, runs the story stage on what they touched (and
+//! periodically, for live re-checks), applies reloaded configs, proves its progress to the
+//! watchdog, and stops cleanly when the shutdown token fires.
+//!
+//! One loop owns all scheduling state. Workers report back over a channel, so the loop
+//! never waits on a job: it only waits on that channel, the shutdown token, a reload, or a
+//! timer bounded by the heartbeat period, and so it beats regularly while it is healthy.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::sync::Semaphore;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{info, warn};
+use tracing::{debug, error, info, warn};
 
-use crate::config::FeedConfig;
-use crate::pipeline::{self, Context, JobError};
+use crate::config::{Config, FeedConfig, Settings};
+use crate::fetch::Fetcher;
+use crate::pipeline::{self, Context, JobError, stories};
 
 /// How long in-flight jobs may take to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-/// Longest sleep between scheduler passes, so config-independent wake-ups stay timely.
-const MAX_NAP: Duration = Duration::from_secs(30);
+/// Longest sleep between scheduler passes without a watchdog.
+pub const MAX_NAP: Duration = Duration::from_secs(30);
+/// Shortest sleep, so a feed due now that cannot start yet does not spin the loop.
+const MIN_NAP: Duration = Duration::from_millis(200);
+/// How long touched items wait for more before the story stage runs, so a burst of feeds
+/// finishing together makes one round instead of one each.
+const STORY_DEBOUNCE: Duration = Duration::from_secs(2);
+/// After the grace period, how long cancelled jobs get to unwind.
+const CANCEL_WAIT: Duration = Duration::from_secs(2);
 
-/// Runs until `shutdown` is cancelled, then waits up to [`SHUTDOWN_GRACE`] for jobs in hand.
-pub async fn run(ctx: Context, shutdown: CancellationToken) -> Result<(), JobError> {
+/// Liveness of the scheduler loop: the loop beats after each healthy pass, the watchdog
+/// pings systemd only while the last beat is recent.
+#[derive(Debug, Clone)]
+pub struct Heartbeat {
+    /// The clock's zero; beats are stored as milliseconds since it.
+    origin: Instant,
+    /// Milliseconds from `origin` to the last beat; atomic, since the watchdog reads it.
+    last: Arc<AtomicU64>,
+    /// The loop never sleeps longer than this, so a healthy loop beats at least this often.
+    period: Duration,
+}
+
+impl Heartbeat {
+    /// A heartbeat for a watchdog of `timeout` (systemd's `WatchdogSec`), or none: the loop
+    /// then beats at least every quarter of it.
+    pub fn for_watchdog(timeout: Option<Duration>) -> Heartbeat {
+        let period = timeout.map_or(MAX_NAP, |t| (t / 4).clamp(MIN_NAP, MAX_NAP));
+        Heartbeat {
+            origin: Instant::now(),
+            last: Arc::default(),
+            period,
+        }
+    }
+
+    /// Records progress now.
+    pub fn beat(&self) {
+        let ms = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(ms, Ordering::Relaxed);
+    }
+
+    /// Time since the last beat (since creation before the first).
+    pub fn age(&self) -> Duration {
+        let last = Duration::from_millis(self.last.load(Ordering::Relaxed));
+        self.origin.elapsed().saturating_sub(last)
+    }
+
+    /// The longest the loop sleeps between beats.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+}
+
+/// What the daemon is told from outside while it runs.
+pub struct Control {
+    /// Fired by SIGTERM/SIGINT: stop taking work, finish or cancel jobs in hand, return.
+    pub shutdown: CancellationToken,
+    /// Validated configs from SIGHUP reloads, applied between passes.
+    pub reloads: mpsc::Receiver<Config>,
+    /// Beaten after each healthy pass.
+    pub heartbeat: Heartbeat,
+    /// Test hook (`FOLLOWUP_TEST_STALL_FILE`): while this file exists the loop blocks before
+    /// its next pass, so tests can see the watchdog pings stop. `None` in production.
+    pub stall_file: Option<PathBuf>,
+}
+
+/// What workers report back to the loop.
+enum Event {
+    /// A feed job ended; `touched` are its new or changed items.
+    FeedDone { url: String, touched: Vec<i64> },
+    /// The story round ended.
+    StoriesDone,
+}
+
+/// The scheduling state the loop owns.
+struct Loop {
+    ctx: Context,
+    /// Configured feeds by URL.
+    feeds: HashMap<String, FeedConfig>,
+    /// Configured URLs, for the store's schedule queries.
+    urls: Vec<String>,
+    /// Feeds whose job is running.
+    in_flight: HashSet<String>,
+    /// Items touched since the last story round started.
+    touched: HashSet<i64>,
+    /// When the first of `touched` arrived.
+    touched_since: Option<Instant>,
+    /// A story round runs (at most one at a time: they share baselines and matches).
+    stories_running: bool,
+    /// A reload asked for a round whatever was touched (stories may have changed).
+    stories_wanted: bool,
+    /// When the last story round started, for the periodic live re-checks.
+    last_round: Instant,
+}
+
+/// Runs until `control.shutdown` fires, then waits up to [`SHUTDOWN_GRACE`] for jobs in
+/// hand and cancels what is left. Only a failure to register the configured feeds at start
+/// is an error; everything later is logged and retried.
+pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
     let feeds = ctx.config.feeds.clone();
     ctx.db(move |s| s.sync_feeds(&feeds)).await?;
-    let by_url: HashMap<String, FeedConfig> = ctx
-        .config
-        .feeds
-        .iter()
-        .map(|f| (f.url.to_string(), f.clone()))
-        .collect();
-    let workers = Arc::new(Semaphore::new(ctx.config.settings.concurrency));
-    let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let mut state = Loop::new(ctx);
+    let (events_tx, mut events) = mpsc::unbounded_channel();
     let tracker = TaskTracker::new();
-    info!(feeds = by_url.len(), "scheduler started");
-    while !shutdown.is_cancelled() {
-        let limit = ctx.config.settings.concurrency * 4;
-        let due = match ctx.db(move |s| s.due_feeds(Utc::now(), limit)).await {
-            Ok(due) => due,
+    // Fired only after the grace period: jobs then stop at their next await point. A store
+    // call already running completes, so a feed's commit is whole or absent.
+    let cancel = CancellationToken::new();
+    info!(
+        feeds = state.urls.len(),
+        stories = state.ctx.config.stories.len(),
+        "scheduler started"
+    );
+    loop {
+        if let Some(file) = &control.stall_file {
+            while file.exists() && !control.shutdown.is_cancelled() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        let mut healthy = true;
+        let mut waiting = false;
+        let concurrency = state.ctx.config.settings.concurrency;
+        let urls = state.urls.clone();
+        let limit = concurrency * 4 + state.in_flight.len();
+        let now = Utc::now();
+        match state.ctx.db(move |s| s.due_among(&urls, now, limit)).await {
+            Ok(due) => {
+                for url in due {
+                    if state.in_flight.contains(&url) || state.in_flight.len() >= concurrency {
+                        // Due but not startable: a finishing job wakes the loop.
+                        waiting = true;
+                        continue;
+                    }
+                    let Some(feed) = state.feeds.get(&url).cloned() else {
+                        continue;
+                    };
+                    state.in_flight.insert(url.clone());
+                    let ctx = state.ctx.clone();
+                    let (tx, cancel) = (events_tx.clone(), cancel.clone());
+                    tracker.spawn(async move {
+                        let touched = tokio::select! {
+                            report = pipeline::poll_feed(&ctx, &feed) => report.touched,
+                            _ = cancel.cancelled() => {
+                                warn!(feed_url = %url, "feed job cancelled at shutdown");
+                                Vec::new()
+                            }
+                        };
+                        let _ = tx.send(Event::FeedDone { url, touched });
+                    });
+                }
+            }
             Err(err) => {
-                // A full disk or locked file passes; keep the loop alive and try again.
+                // A full disk or a locked file may pass; the loop retries, but does not beat.
+                healthy = false;
                 warn!(error = %err, "cannot read the schedule");
-                Vec::new()
             }
-        };
-        for url in due {
-            let Some(feed) = by_url.get(&url).cloned() else {
-                continue; // a stored feed no longer in the config
-            };
-            if !lock(&in_flight).insert(url.clone()) {
-                continue;
+        }
+        if state.story_round_due() {
+            state.start_story_round(&tracker, &events_tx, &cancel);
+        }
+        let mut nap = control.heartbeat.period();
+        if !waiting {
+            let urls = state.urls.clone();
+            match state.ctx.db(move |s| s.next_due_among(&urls)).await {
+                Ok(Some(next)) => {
+                    nap = nap.min((next - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    healthy = false;
+                    warn!(error = %err, "cannot read the schedule");
+                }
             }
-            let permit = tokio::select! {
-                permit = Arc::clone(&workers).acquire_owned() => permit,
-                _ = shutdown.cancelled() => break,
-            };
-            let Ok(permit) = permit else { break };
-            let ctx = ctx.clone();
-            let in_flight = Arc::clone(&in_flight);
-            tracker.spawn(async move {
-                pipeline::poll_feed(&ctx, &feed).await;
-                lock(&in_flight).remove(&url);
-                drop(permit);
-            });
         }
-        let nap = match ctx.db(|s| s.next_due()).await {
-            Ok(Some(next)) => (next - Utc::now())
-                .to_std()
-                .unwrap_or(Duration::from_millis(200)),
-            _ => MAX_NAP,
+        if let Some(wake) = state.story_wake() {
+            nap = nap.min(wake);
         }
-        .clamp(Duration::from_millis(200), MAX_NAP);
+        if healthy {
+            control.heartbeat.beat();
+        }
         tokio::select! {
-            _ = shutdown.cancelled() => break,
-            _ = tokio::time::sleep(nap) => {}
+            biased;
+            _ = control.shutdown.cancelled() => break,
+            Some(config) = control.reloads.recv() => state.reload(config).await,
+            Some(event) = events.recv() => {
+                state.handle(event);
+                // Take every report that is ready, so a burst costs one pass.
+                while let Ok(event) = events.try_recv() {
+                    state.handle(event);
+                }
+            }
+            _ = tokio::time::sleep(nap.max(MIN_NAP)) => {}
         }
     }
     tracker.close();
-    info!(in_flight = tracker.len(), "shutting down");
+    info!(
+        jobs = tracker.len(),
+        "shutting down: no new work, waiting for jobs in hand"
+    );
     if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
         .await
         .is_err()
     {
-        warn!("jobs still running after the grace period; their feeds will be polled again");
+        warn!(
+            jobs = tracker.len(),
+            "jobs still running after the grace period; cancelling them (their feeds are polled again at the next start)"
+        );
+        cancel.cancel();
+        let _ = tokio::time::timeout(CANCEL_WAIT, tracker.wait()).await;
     }
     Ok(())
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+impl Loop {
+    fn new(ctx: Context) -> Loop {
+        let mut state = Loop {
+            ctx,
+            feeds: HashMap::new(),
+            urls: Vec::new(),
+            in_flight: HashSet::new(),
+            touched: HashSet::new(),
+            touched_since: None,
+            stories_running: false,
+            stories_wanted: false,
+            last_round: Instant::now(),
+        };
+        state.index_feeds();
+        state
+    }
+
+    fn index_feeds(&mut self) {
+        self.feeds = self
+            .ctx
+            .config
+            .feeds
+            .iter()
+            .map(|f| (f.url.to_string(), f.clone()))
+            .collect();
+        self.urls = self.feeds.keys().cloned().collect();
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::FeedDone { url, touched } => {
+                self.in_flight.remove(&url);
+                if !touched.is_empty() {
+                    self.touched.extend(touched);
+                    self.touched_since.get_or_insert_with(Instant::now);
+                }
+            }
+            Event::StoriesDone => self.stories_running = false,
+        }
+    }
+
+    /// Whether a story round should start now: one is not running, and items were touched
+    /// a debounce ago, a reload asked for one, or a poll interval passed since the last
+    /// (matched articles are re-checked for live updates even when no feed changed).
+    fn story_round_due(&self) -> bool {
+        if self.stories_running || self.ctx.config.stories.is_empty() {
+            return false;
+        }
+        self.stories_wanted
+            || self
+                .touched_since
+                .is_some_and(|t| t.elapsed() >= STORY_DEBOUNCE)
+            || self.last_round.elapsed() >= self.ctx.config.settings.poll_interval
+    }
+
+    /// How long until [`Self::story_round_due`] may turn true by itself.
+    fn story_wake(&self) -> Option<Duration> {
+        if self.stories_running || self.ctx.config.stories.is_empty() {
+            return None;
+        }
+        let periodic = self
+            .ctx
+            .config
+            .settings
+            .poll_interval
+            .saturating_sub(self.last_round.elapsed());
+        let debounce = self
+            .touched_since
+            .map(|t| STORY_DEBOUNCE.saturating_sub(t.elapsed()));
+        Some(debounce.map_or(periodic, |d| d.min(periodic)))
+    }
+
+    fn start_story_round(
+        &mut self,
+        tracker: &TaskTracker,
+        events: &mpsc::UnboundedSender<Event>,
+        cancel: &CancellationToken,
+    ) {
+        let touched: Vec<i64> = self.touched.drain().collect();
+        self.touched_since = None;
+        self.stories_wanted = false;
+        self.stories_running = true;
+        self.last_round = Instant::now();
+        let ctx = self.ctx.clone();
+        let (events, cancel) = (events.clone(), cancel.clone());
+        tracker.spawn(async move {
+            debug!(touched = touched.len(), "story round started");
+            tokio::select! {
+                result = stories::run_round(&ctx, &touched) => match result {
+                    Ok(report) => info!(
+                        touched = touched.len(),
+                        matched = report.matched,
+                        articles = report.articles,
+                        figures = report.figures,
+                        "story round done"
+                    ),
+                    // Items stay in the re-judge window, so the next round retries them.
+                    Err(err) => warn!(error = %err, "story round failed"),
+                },
+                _ = cancel.cancelled() => warn!("story round cancelled at shutdown"),
+            }
+            let _ = events.send(Event::StoriesDone);
+        });
+    }
+
+    /// Applies a reloaded config: feeds added are due at once, feeds removed leave the
+    /// schedule (jobs in hand finish), shortened intervals take effect now, stories are
+    /// judged again. What cannot change without a restart is reported and kept.
+    async fn reload(&mut self, config: Config) {
+        let old = Arc::clone(&self.ctx.config);
+        if config.settings.database != old.settings.database {
+            warn!(
+                database = %old.settings.database.display(),
+                "settings.database changed; restart the daemon to use the new database"
+            );
+        }
+        let fetcher = if same_client(&old.settings, &config.settings) {
+            // Keeps the per-host budgets shared with jobs still running, and robots.txt.
+            self.ctx.fetcher.clone()
+        } else {
+            match Fetcher::new(&config.settings) {
+                Ok(fetcher) => fetcher,
+                Err(err) => {
+                    error!(error = %err, "reloaded config: cannot build the HTTP client; keeping the old config");
+                    return;
+                }
+            }
+        };
+        let feeds = config.feeds.clone();
+        if let Err(err) = self.ctx.db(move |s| s.sync_feeds(&feeds)).await {
+            error!(error = %err, "reloaded config: cannot register its feeds; keeping the old config");
+            return;
+        }
+        let now = Utc::now();
+        for feed in &config.feeds {
+            let before = old.feeds.iter().find(|f| f.url == feed.url);
+            let Some(before) = before else { continue };
+            let (was, is) = (
+                interval(&old.settings, before),
+                interval(&config.settings, feed),
+            );
+            if is < was {
+                let url = feed.url.to_string();
+                let at = now + chrono::Duration::from_std(is).unwrap_or(chrono::Duration::zero());
+                if let Err(err) = self.ctx.db(move |s| s.reschedule_before(&url, at)).await {
+                    warn!(feed_url = %feed.url, error = %err, "cannot reschedule feed");
+                }
+            }
+        }
+        self.ctx = Context {
+            config: Arc::new(config),
+            fetcher,
+            store: Arc::clone(&self.ctx.store),
+        };
+        self.index_feeds();
+        self.stories_wanted = true;
+        info!(
+            feeds = self.urls.len(),
+            stories = self.ctx.config.stories.len(),
+            "config reloaded"
+        );
+    }
+}
+
+/// A feed's effective interval under `settings`, clamped as the scheduler clamps it.
+fn interval(settings: &Settings, feed: &FeedConfig) -> Duration {
+    feed.interval.unwrap_or(settings.poll_interval).clamp(
+        settings.min_interval,
+        settings.max_interval.max(settings.min_interval),
+    )
+}
+
+/// Whether two settings build the same HTTP client.
+fn same_client(a: &Settings, b: &Settings) -> bool {
+    a.per_host == b.per_host
+        && a.timeout == b.timeout
+        && a.max_body == b.max_body
+        && a.user_agent == b.user_agent
+        && a.allow_private_networks == b.allow_private_networks
+}
+
+/// Pings systemd's watchdog every `timeout / 2` while the loop's last beat is younger than
+/// that; a stalled loop stops the pings and systemd restarts the service. Returns when
+/// `shutdown` fires.
+pub async fn watchdog(heartbeat: Heartbeat, timeout: Duration, shutdown: CancellationToken) {
+    let every = (timeout / 2).max(MIN_NAP);
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut stalled = false;
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let age = heartbeat.age();
+        if age <= every {
+            if stalled {
+                info!("scheduler progressing again; watchdog pings resumed");
+                stalled = false;
+            }
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+        } else if !stalled {
+            error!(
+                stalled_for = %humantime::format_duration(Duration::from_secs(age.as_secs())),
+                "scheduler made no progress; withholding the watchdog ping"
+            );
+            stalled = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heartbeat_ages_and_resets() {
+        let heart = Heartbeat::for_watchdog(Some(Duration::from_secs(8)));
+        assert_eq!(heart.period(), Duration::from_secs(2));
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(heart.age() >= Duration::from_millis(30));
+        heart.beat();
+        assert!(heart.age() < Duration::from_millis(30));
+        assert_eq!(Heartbeat::for_watchdog(None).period(), MAX_NAP);
+        let tiny = Heartbeat::for_watchdog(Some(Duration::from_millis(10)));
+        assert_eq!(tiny.period(), MIN_NAP);
+    }
+
+    #[test]
+    fn intervals_are_clamped_like_the_scheduler() {
+        let settings = Settings {
+            min_interval: Duration::from_secs(300),
+            max_interval: Duration::from_secs(3600),
+            poll_interval: Duration::from_secs(900),
+            ..Settings::default()
+        };
+        let mut feed = FeedConfig {
+            url: url::Url::parse("https://a.example/rss").unwrap(),
+            name: None,
+            interval: None,
+        };
+        assert_eq!(interval(&settings, &feed), Duration::from_secs(900));
+        feed.interval = Some(Duration::from_secs(10));
+        assert_eq!(interval(&settings, &feed), Duration::from_secs(300));
+        feed.interval = Some(Duration::from_secs(86_400));
+        assert_eq!(interval(&settings, &feed), Duration::from_secs(3600));
+    }
 }

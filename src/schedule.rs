@@ -62,7 +62,7 @@ pub fn next_fetch(
     now: DateTime<Utc>,
     jitter: f64,
 ) -> DateTime<Utc> {
-    let wait = wait(policy, outcome);
+    let wait = wait(policy, outcome, now);
     let factor = 1.0 + 0.1 * jitter.clamp(-1.0, 1.0);
     let jittered = Duration::from_secs_f64(wait.as_secs_f64() * factor);
     // A server's Retry-After is a floor: jitter may only lengthen it.
@@ -74,13 +74,31 @@ pub fn next_fetch(
         _ => Duration::ZERO,
     };
     let wait = jittered.max(floor);
-    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(24))
+    let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(24));
+    ceil_to_second(at)
+}
+
+/// The store keeps whole seconds; rounding up, not down, keeps a Retry-After a floor and
+/// keeps a short interval from truncating to "due now".
+fn ceil_to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    match at.timestamp_subsec_nanos() {
+        0 => at,
+        nanos => {
+            at + chrono::Duration::nanoseconds(1_000_000_000 - i64::from(nanos.min(999_999_999)))
+        }
+    }
 }
 
 /// The wait before jitter.
-fn wait(policy: &Policy, outcome: &Outcome) -> Duration {
+fn wait(policy: &Policy, outcome: &Outcome, now: DateTime<Utc>) -> Duration {
     let healthy = |cache: &CacheHints, ttl: Option<Duration>, idle: Duration| {
-        let hint = [cache.max_age, ttl].into_iter().flatten().max();
+        // `Expires` in the past (or a clock skewed server) says nothing; max-age wins over it
+        // in HTTP caching, but as polling hints both only ever lengthen the interval.
+        let expires = cache
+            .expires
+            .and_then(|at| (at - now).to_std().ok())
+            .filter(|d| !d.is_zero());
+        let hint = [cache.max_age, expires, ttl].into_iter().flatten().max();
         let base = hint.map_or(policy.interval, |h| h.max(policy.interval));
         // A feed silent for days is polled less often, up to 4×; it speeds up on news.
         let slowdown = match idle.as_secs() / 86_400 {
@@ -200,6 +218,147 @@ mod tests {
             errors: 1,
         };
         assert_eq!(after(huge, 0.0), MAX_WAIT);
+    }
+
+    fn cached(max_age: Option<u64>, expires_in: Option<i64>) -> Outcome {
+        Outcome::NotModified {
+            cache: CacheHints {
+                max_age: max_age.map(Duration::from_secs),
+                expires: expires_in.map(|s| now() + chrono::Duration::seconds(s)),
+            },
+            idle: Duration::ZERO,
+        }
+    }
+
+    fn policy_with(interval: u64, min: u64, max: u64) -> Policy {
+        Policy {
+            interval: Duration::from_secs(interval),
+            min: Duration::from_secs(min),
+            max: Duration::from_secs(max),
+        }
+    }
+
+    fn wait_for(policy: &Policy, outcome: &Outcome) -> Duration {
+        (next_fetch(policy, outcome, now(), 0.0) - now())
+            .to_std()
+            .unwrap()
+    }
+
+    #[test]
+    fn expires_is_a_hint_like_max_age() {
+        assert_eq!(after(cached(None, Some(2 * 3600)), 0.0), 120 * MIN);
+        // The later of the two wins; a past or short Expires changes nothing.
+        assert_eq!(after(cached(Some(3600), Some(1800)), 0.0), 60 * MIN);
+        assert_eq!(after(cached(None, Some(-3600)), 0.0), 15 * MIN);
+        assert_eq!(after(cached(None, Some(60)), 0.0), 15 * MIN);
+        assert_eq!(after(cached(None, Some(30 * 86_400)), 0.0), 24 * 60 * MIN);
+    }
+
+    #[test]
+    fn ttl_and_update_period_hints_lengthen_the_interval() {
+        // feed.rs turns `<ttl>` and `sy:updatePeriod`/`sy:updateFrequency` into one `ttl`.
+        let hourly_twice = Duration::from_secs(1800);
+        let outcome = Outcome::Fetched {
+            cache: CacheHints::default(),
+            ttl: Some(hourly_twice),
+            idle: Duration::ZERO,
+        };
+        assert_eq!(after(outcome, 0.0), 30 * MIN);
+        assert_eq!(after(fetched(Some(600), Some(7200)), 0.0), 120 * MIN);
+    }
+
+    #[test]
+    fn short_intervals_are_raised_to_min_interval() {
+        let policy = policy_with(60, 300, 3600);
+        assert_eq!(wait_for(&policy, &fetched(None, None)), 5 * MIN);
+        // A max_interval below min_interval cannot invert the clamp.
+        let odd = policy_with(60, 300, 120);
+        assert_eq!(wait_for(&odd, &fetched(None, None)), 5 * MIN);
+    }
+
+    #[test]
+    fn jitter_never_leaves_ten_percent() {
+        let base = 15 * MIN;
+        for i in 0..=200 {
+            let jitter = -1.5 + 3.0 * f64::from(i) / 200.0;
+            let got = after(fetched(None, None), jitter);
+            assert!(
+                got >= base * 9 / 10 && got <= base * 11 / 10,
+                "{jitter}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_resets_on_the_first_success() {
+        assert_eq!(after(Outcome::Failed { errors: 6 }, 0.0), 480 * MIN);
+        // The pipeline counts errors from the row, which a success sets back to zero.
+        assert_eq!(after(fetched(None, None), 0.0), 15 * MIN);
+        assert_eq!(after(Outcome::Failed { errors: 1 }, 0.0), 15 * MIN);
+    }
+
+    #[test]
+    fn backoff_may_exceed_max_interval_but_not_a_day() {
+        let policy = policy_with(3600, 300, 2 * 3600);
+        assert_eq!(
+            wait_for(&policy, &Outcome::Failed { errors: 4 }),
+            8 * 60 * MIN
+        );
+        assert_eq!(wait_for(&policy, &Outcome::Failed { errors: 40 }), MAX_WAIT);
+        assert_eq!(
+            wait_for(&policy, &Outcome::Failed { errors: u32::MAX }),
+            MAX_WAIT
+        );
+    }
+
+    #[test]
+    fn rate_limits_without_retry_after_back_off() {
+        let plain = |errors| Outcome::RateLimited {
+            retry_after: None,
+            errors,
+        };
+        assert_eq!(after(plain(1), 0.0), 15 * MIN);
+        assert_eq!(after(plain(3), 0.0), 60 * MIN);
+        // A Retry-After shorter than the backoff does not shorten it.
+        let short = Outcome::RateLimited {
+            retry_after: Some(Duration::from_secs(10)),
+            errors: 3,
+        };
+        assert_eq!(after(short, 0.0), 60 * MIN);
+        // One longer than max_interval is honoured.
+        let policy = policy_with(900, 300, 3600);
+        let long = Outcome::RateLimited {
+            retry_after: Some(Duration::from_secs(5 * 3600)),
+            errors: 1,
+        };
+        assert_eq!(wait_for(&policy, &long), 300 * MIN);
+    }
+
+    #[test]
+    fn idle_feeds_speed_up_again_when_they_publish() {
+        let idle = |days: u64| Outcome::Fetched {
+            cache: CacheHints::default(),
+            ttl: None,
+            idle: Duration::from_secs(days * 86_400),
+        };
+        assert_eq!(after(idle(0), 0.0), 15 * MIN);
+        assert_eq!(after(idle(1), 0.0), 30 * MIN);
+        assert_eq!(after(idle(10), 0.0), 60 * MIN);
+        // Slowing down stays within max_interval.
+        let policy = policy_with(12 * 3600, 300, 24 * 3600);
+        assert_eq!(wait_for(&policy, &idle(10)), 24 * 60 * MIN);
+    }
+
+    #[test]
+    fn times_round_up_to_the_stored_second() {
+        let odd = now() + chrono::Duration::milliseconds(400);
+        let outcome = Outcome::RateLimited {
+            retry_after: Some(Duration::from_secs(3)),
+            errors: 1,
+        };
+        let at = next_fetch(&policy_with(1, 1, 60), &outcome, odd, -1.0);
+        assert_eq!(at, now() + chrono::Duration::seconds(4));
+        assert_eq!(at.timestamp_subsec_nanos(), 0);
     }
 
     #[test]

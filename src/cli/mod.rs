@@ -114,15 +114,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Items(args) => {
             let config = load_config(config_path)?;
-            items::run(args, &config, &open_store(&config)?)
+            items::run(args, &config, &open_readonly(&config)?)
         }
         Command::Matches(args) => {
             let config = load_config(config_path)?;
-            matches::run(args, &config, &open_store(&config)?)
+            matches::run(args, &config, &open_readonly(&config)?)
         }
         Command::Figures(args) => {
             let config = load_config(config_path)?;
-            figures::run(args, &config, &open_store(&config)?)
+            figures::run(args, &config, &open_readonly(&config)?)
         }
         Command::Stories(args) => {
             let config = load_config(config_path)?;
@@ -146,7 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Feeds(args) => {
             let config = load_config(config_path)?;
-            feeds::run(args, &config, &open_store(&config)?)
+            feeds::run(args, &config, &open_readonly(&config)?)
         }
     }
 }
@@ -160,6 +160,17 @@ fn open_store(config: &Config) -> anyhow::Result<Store> {
     Store::open(&config.settings.database).with_context(|| {
         format!(
             "opening the database named by {} (settings.database)",
+            config.path.display()
+        )
+    })
+}
+
+/// Opens the database for a command that only reads: no migration, no lock held against the
+/// daemon, nothing written (see `Store::open_readonly`).
+fn open_readonly(config: &Config) -> anyhow::Result<Store> {
+    Store::open_readonly(&config.settings.database).with_context(|| {
+        format!(
+            "reading the database named by {} (settings.database)",
             config.path.display()
         )
     })

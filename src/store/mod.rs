@@ -8,6 +8,8 @@ mod feeds;
 mod figures;
 mod items;
 mod matches;
+mod readonly;
+mod service;
 mod stories;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ pub use feeds::{FetchRecord, ItemChange, SavedItem};
 pub use figures::Source;
 pub use items::ItemFilter;
 pub use matches::{GroupMember, MatchFilter};
+pub use readonly::ReadOnlyError;
 pub use stories::{Baseline, Verdict};
 
 /// The schema, in order; a file is never edited once released, only new ones appended.

@@ -2,6 +2,7 @@
 //! temp databases. One test binary, one module per area.
 
 mod config;
+mod daemon;
 mod formats;
 mod items;
 mod poll;

@@ -1,0 +1,509 @@
+//! `followup run` as a service: it polls on schedule, honours Retry-After, backs off on
+//! errors, stops cleanly on SIGTERM mid-poll, reloads on SIGHUP, talks to systemd over a
+//! notify socket, and lets the CLI read its database while it runs.
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::util::{Feed, TestEnv, ok, rss, titles, toml_string};
+
+const RSS: &str = "application/rss+xml";
+
+/// Settings that let a test see several polls in a few seconds.
+const FAST: &[(&str, &str)] = &[("poll_interval", "\"1s\""), ("min_interval", "\"1s\"")];
+
+/// A running `followup run`, killed if the test ends without stopping it.
+struct Daemon {
+    child: Child,
+    /// Everything it logged so far, filled by a reader thread.
+    log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Daemon {
+    /// Starts `followup --config <env's config> run` with `vars` added to a clean environment.
+    fn start(env: &TestEnv, vars: &[(&str, &OsStr)]) -> Daemon {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_followup"));
+        command
+            .arg("--config")
+            .arg(&env.config)
+            .arg("run")
+            .current_dir(env.dir())
+            .env_remove("FOLLOWUP_CONFIG")
+            .env_remove("RUST_LOG")
+            .env_remove("STATE_DIRECTORY")
+            .env_remove("JOURNAL_STREAM")
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("WATCHDOG_USEC")
+            .env_remove("WATCHDOG_PID")
+            .env("XDG_STATE_HOME", env.dir().join("state"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in vars {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start followup run");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&log);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Daemon {
+            child,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the log contains `text`, failing the test after `limit`.
+    async fn wait_for_log(&self, text: &str, limit: Duration) {
+        let ok = wait_until(limit, || self.log().contains(text)).await;
+        assert!(
+            ok,
+            "no {text:?} in the log within {limit:?}:\n{}",
+            self.log()
+        );
+    }
+
+    /// Waits for the process to exit; returns its code and its whole log.
+    fn wait(mut self, limit: Duration) -> (Option<i32>, String) {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for followup") {
+                if let Some(reader) = self.reader.take() {
+                    let _ = reader.join();
+                }
+                return (status.code(), self.log());
+            }
+            if started.elapsed() > limit {
+                panic!(
+                    "followup run did not exit within {limit:?}:\n{}",
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 20 ms until it holds or `limit` passes.
+async fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    check()
+}
+
+/// When each request to a route arrived, recorded by the responder itself.
+#[derive(Clone, Default)]
+struct Arrivals(Arc<Mutex<Vec<Instant>>>);
+
+impl Arrivals {
+    fn count(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+
+    fn times(&self) -> Vec<Instant> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Gaps between consecutive requests, in seconds.
+    fn gaps(&self) -> Vec<f64> {
+        self.times()
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_secs_f64())
+            .collect()
+    }
+}
+
+/// Serves `route` with `respond(n)` for the n-th request (1-based), recording arrivals.
+async fn scripted(
+    server: &MockServer,
+    route: &str,
+    respond: impl Fn(usize) -> ResponseTemplate + Send + Sync + 'static,
+) -> Arrivals {
+    let arrivals = Arrivals::default();
+    let seen = arrivals.clone();
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(move |_: &Request| {
+            let n = {
+                let mut times = seen.0.lock().unwrap();
+                times.push(Instant::now());
+                times.len()
+            };
+            respond(n)
+        })
+        .mount(server)
+        .await;
+    arrivals
+}
+
+fn two_items() -> String {
+    rss(
+        "https://wire.example/news",
+        &[("a1", "Bridge reopens"), ("a2", "Ferry strike ends")],
+    )
+}
+
+#[tokio::test]
+async fn polls_on_schedule_and_readers_see_it_while_it_runs() {
+    let server = MockServer::start().await;
+    let feed = scripted(&server, "/feed.xml", |_| ok(two_items(), RSS)).await;
+    let url = format!("{}/feed.xml", server.uri());
+    let env = TestEnv::new(FAST, &[Feed::new(url.clone())]);
+    let daemon = Daemon::start(&env, &[]);
+
+    assert!(
+        wait_until(Duration::from_secs(15), || feed.count() >= 3).await,
+        "three polls expected:\n{}",
+        daemon.log()
+    );
+    // 1 s ±10 % jitter apart: never sooner, and not much later on an idle machine.
+    for gap in feed.gaps() {
+        assert!((0.85..3.0).contains(&gap), "gap {gap} s: {:?}", feed.gaps());
+    }
+    // The CLI reads the daemon's database while it runs: no lock error, same items.
+    assert_eq!(titles(&env.items(&[])).len(), 2);
+    assert_eq!(env.feed(&url)["error_count"], 0);
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("stopped"), "{log}");
+}
+
+#[tokio::test]
+async fn honours_retry_after_and_backs_off_on_errors() {
+    let server = MockServer::start().await;
+    // First a 429 asking for 3 s, then content.
+    let limited = scripted(&server, "/limited.xml", |n| {
+        if n == 1 {
+            ResponseTemplate::new(429).insert_header("Retry-After", "3")
+        } else {
+            ok(two_items(), RSS)
+        }
+    })
+    .await;
+    let broken = scripted(&server, "/broken.xml", |_| ResponseTemplate::new(500)).await;
+    let env = TestEnv::new(
+        FAST,
+        &[
+            Feed::new(format!("{}/limited.xml", server.uri())),
+            Feed::new(format!("{}/broken.xml", server.uri())),
+        ],
+    );
+    let daemon = Daemon::start(&env, &[]);
+
+    assert!(
+        wait_until(Duration::from_secs(20), || limited.count() >= 2
+            && broken.count() >= 4)
+        .await,
+        "limited {} / broken {} requests:\n{}",
+        limited.count(),
+        broken.count(),
+        daemon.log()
+    );
+    let limited_gaps = limited.gaps();
+    assert!(
+        limited_gaps[0] >= 2.95,
+        "asked back after 3 s, came after {limited_gaps:?}"
+    );
+    // 1 s, 2 s, 4 s (±10 %): each wait about twice the last.
+    let gaps = broken.gaps();
+    assert!(gaps[0] >= 0.85, "{gaps:?}");
+    assert!(gaps[1] >= 1.7 && gaps[1] > gaps[0] * 1.4, "{gaps:?}");
+    assert!(gaps[2] >= 3.4 && gaps[2] > gaps[1] * 1.4, "{gaps:?}");
+    let row = env.feed(&format!("{}/broken.xml", server.uri()));
+    assert!(row["error_count"].as_i64().unwrap_or(0) >= 3, "{row:#}");
+
+    daemon.signal("INT");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[tokio::test]
+async fn sigterm_mid_poll_lets_the_job_finish_then_exits_zero() {
+    let server = MockServer::start().await;
+    let slow = scripted(&server, "/slow.xml", |_| {
+        ok(two_items(), RSS).set_delay(Duration::from_secs(2))
+    })
+    .await;
+    let url = format!("{}/slow.xml", server.uri());
+    let env = TestEnv::new(FAST, &[Feed::new(url.clone())]);
+    let daemon = Daemon::start(&env, &[]);
+    assert!(wait_until(Duration::from_secs(10), || slow.count() >= 1).await);
+
+    let asked = Instant::now();
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+    assert!(asked.elapsed() < Duration::from_secs(10), "{log}");
+    // Stopped taking work: the one request in hand, no second poll.
+    assert_eq!(slow.count(), 1, "{log}");
+    // The job in hand committed whole.
+    assert_eq!(titles(&env.items(&[])).len(), 2);
+    assert!(env.feed(&url)["last_fetch"].is_string());
+    assert_integrity(&env.db);
+}
+
+#[tokio::test]
+async fn sigterm_cancels_a_job_that_outlasts_the_grace_period() {
+    let server = MockServer::start().await;
+    let stuck = scripted(&server, "/stuck.xml", |_| {
+        ok(two_items(), RSS).set_delay(Duration::from_secs(40))
+    })
+    .await;
+    let url = format!("{}/stuck.xml", server.uri());
+    let env = TestEnv::new(
+        &[
+            ("poll_interval", "\"1s\""),
+            ("min_interval", "\"1s\""),
+            ("timeout", "\"60s\""),
+        ],
+        &[Feed::new(url.clone())],
+    );
+    let daemon = Daemon::start(&env, &[]);
+    assert!(wait_until(Duration::from_secs(10), || stuck.count() >= 1).await);
+
+    let asked = Instant::now();
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "{log}");
+    let took = asked.elapsed();
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(15),
+        "{took:?}\n{log}"
+    );
+    assert!(log.contains("cancel"), "{log}");
+    // Nothing half-written: no items, and the feed row says it was never fetched.
+    assert!(env.items(&[]).is_empty());
+    assert!(env.feed(&url)["last_fetch"].is_null());
+    assert_integrity(&env.db);
+}
+
+#[tokio::test]
+async fn sighup_reloads_the_config_and_keeps_it_when_invalid() {
+    let server = MockServer::start().await;
+    let first = scripted(&server, "/first.xml", |_| ok(two_items(), RSS)).await;
+    let second = scripted(&server, "/second.xml", |_| ok(two_items(), RSS)).await;
+    let env = TestEnv::new(FAST, &[Feed::new(format!("{}/first.xml", server.uri()))]);
+    let original = std::fs::read_to_string(&env.config).unwrap();
+    let daemon = Daemon::start(&env, &[]);
+    assert!(wait_until(Duration::from_secs(10), || first.count() >= 1).await);
+
+    // A broken edit is reported with its line and changes nothing.
+    std::fs::write(
+        &env.config,
+        format!("{original}\n[[feed]]\nurl = \"ftp://nowhere.example/x\"\n"),
+    )
+    .unwrap();
+    daemon.signal("HUP");
+    daemon
+        .wait_for_log("invalid config", Duration::from_secs(5))
+        .await;
+    let log = daemon.log();
+    let line = original.lines().count() + 3;
+    assert!(log.contains(&format!("feeds.toml:{line}:")), "{log}");
+    let before = first.count();
+    assert!(
+        wait_until(Duration::from_secs(5), || first.count() >= before + 2).await,
+        "the old config keeps running:\n{}",
+        daemon.log()
+    );
+
+    // A valid edit adds a feed, which is polled at once.
+    let added = format!("{}/second.xml", server.uri());
+    std::fs::write(
+        &env.config,
+        format!("{original}\n[[feed]]\nurl = {}\n", toml_string(&added)),
+    )
+    .unwrap();
+    daemon.signal("HUP");
+    assert!(
+        wait_until(Duration::from_secs(5), || second.count() >= 1).await,
+        "the added feed was not polled:\n{}",
+        daemon.log()
+    );
+    assert!(daemon.log().contains("config reloaded"));
+
+    // Removing the first feed stops its polls.
+    std::fs::write(
+        &env.config,
+        original.replace(
+            &format!("{}/first.xml", server.uri()),
+            &format!("{}/second.xml", server.uri()),
+        ),
+    )
+    .unwrap();
+    daemon.signal("HUP");
+    daemon.wait_for_log("feeds=1", Duration::from_secs(5)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let frozen = first.count();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(first.count(), frozen, "a removed feed was still polled");
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+}
+
+/// Messages on a fake `NOTIFY_SOCKET`, read on a thread.
+struct NotifySocket {
+    socket: UnixDatagram,
+}
+
+impl NotifySocket {
+    fn bind(path: &Path) -> NotifySocket {
+        let socket = UnixDatagram::bind(path).expect("bind notify socket");
+        socket
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("read timeout");
+        NotifySocket { socket }
+    }
+
+    /// Every message that arrives within `window`.
+    fn collect(&self, window: Duration) -> Vec<String> {
+        let started = Instant::now();
+        let mut messages = Vec::new();
+        let mut buf = [0u8; 4096];
+        while started.elapsed() < window {
+            if let Ok(n) = self.socket.recv(&mut buf) {
+                messages.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            }
+        }
+        messages
+    }
+
+    /// Waits up to `limit` for a message containing `text`; returns the messages up to it.
+    fn until(&self, text: &str, limit: Duration) -> Vec<String> {
+        let started = Instant::now();
+        let mut messages = Vec::new();
+        let mut buf = [0u8; 4096];
+        while started.elapsed() < limit {
+            if let Ok(n) = self.socket.recv(&mut buf) {
+                let message = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let done = message.contains(text);
+                messages.push(message);
+                if done {
+                    return messages;
+                }
+            }
+        }
+        panic!("no {text:?} within {limit:?}; got {messages:?}");
+    }
+}
+
+fn watchdogs(messages: &[String]) -> usize {
+    messages
+        .iter()
+        .filter(|m| m.lines().any(|l| l == "WATCHDOG=1"))
+        .count()
+}
+
+#[tokio::test]
+async fn notifies_ready_pings_the_watchdog_only_while_making_progress() {
+    let server = MockServer::start().await;
+    let feed = scripted(&server, "/feed.xml", |_| ok(two_items(), RSS)).await;
+    let env = TestEnv::new(FAST, &[Feed::new(format!("{}/feed.xml", server.uri()))]);
+    let socket_path = env.dir().join("notify.sock");
+    let stall = env.dir().join("stall");
+    let notify = NotifySocket::bind(&socket_path);
+    let vars = [
+        ("NOTIFY_SOCKET", socket_path.as_os_str()),
+        ("FOLLOWUP_TEST_STALL_FILE", stall.as_os_str()),
+        // 1 s: pings every 0.5 s, and the loop beats every 0.25 s.
+        ("WATCHDOG_USEC", OsStr::new("1000000")),
+    ];
+    let daemon = Daemon::start(&env, &vars);
+
+    let first = notify.until("READY=1", Duration::from_secs(10));
+    assert_eq!(watchdogs(&first), 0, "a ping before READY=1: {first:?}");
+    // READY=1 comes after the migration: the schema is complete by then.
+    assert_schema_current(&env.db);
+
+    let healthy = notify.collect(Duration::from_secs(3));
+    assert!(watchdogs(&healthy) >= 4, "{healthy:?}\n{}", daemon.log());
+    assert!(feed.count() >= 1);
+
+    // Stall the scheduler loop: the pings stop although the process is alive.
+    std::fs::write(&stall, "").unwrap();
+    notify.collect(Duration::from_millis(1500));
+    let stalled = notify.collect(Duration::from_secs(2));
+    assert_eq!(watchdogs(&stalled), 0, "{stalled:?}\n{}", daemon.log());
+    assert!(daemon.log().contains("withholding the watchdog ping"));
+
+    // Unstalled, it pings again.
+    std::fs::remove_file(&stall).unwrap();
+    let resumed = notify.collect(Duration::from_secs(2));
+    assert!(watchdogs(&resumed) >= 2, "{resumed:?}\n{}", daemon.log());
+
+    daemon.signal("TERM");
+    notify.until("STOPPING=1", Duration::from_secs(5));
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+}
+
+fn assert_integrity(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open the test database");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
+}
+
+fn assert_schema_current(db: &Path) {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the test database");
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'feeds'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("read the schema");
+    assert_eq!(tables, 1);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("read user_version");
+    assert!(version >= 2, "user_version {version}");
+}
