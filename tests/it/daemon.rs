@@ -247,11 +247,12 @@ async fn honours_retry_after_and_backs_off_on_errors() {
         limited_gaps[0] >= 2.95,
         "asked back after 3 s, came after {limited_gaps:?}"
     );
-    // 1 s, 2 s, 4 s (±10 %): each wait about twice the last.
+    // 1 s, 2 s, 4 s (±10 %, rounded up to the stored second): never sooner, and the third
+    // wait is longer than the 1 s interval could ever make it (at most 1.1 s + rounding).
     let gaps = broken.gaps();
     assert!(gaps[0] >= 0.85, "{gaps:?}");
-    assert!(gaps[1] >= 1.7 && gaps[1] > gaps[0] * 1.4, "{gaps:?}");
-    assert!(gaps[2] >= 3.4 && gaps[2] > gaps[1] * 1.4, "{gaps:?}");
+    assert!(gaps[1] >= 1.75, "{gaps:?}");
+    assert!(gaps[2] >= 3.55, "{gaps:?}");
     let row = env.feed(&format!("{}/broken.xml", server.uri()));
     assert!(row["error_count"].as_i64().unwrap_or(0) >= 3, "{row:#}");
 
@@ -506,4 +507,69 @@ fn assert_schema_current(db: &Path) {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("read user_version");
     assert!(version >= 2, "user_version {version}");
+}
+
+/// An article page for the story test, in words written for it.
+fn article_page(title: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>{title}</title>\
+         <meta property=\"article:published_time\" content=\"2031-05-09T08:00:00Z\"></head>\
+         <body><article><h1>{title}</h1>\
+         <p>The Velmora Dam gave way before dawn on Friday, sending water through the lower \
+         valley towns, the Ostrava Water Board said in a statement.</p>\
+         <p>At least 12 people were killed and 30 were injured, according to the Ostrava Water \
+         Board, which runs the Velmora Dam. Rescue crews were still searching the riverbanks.</p>\
+         <p>Engineers had warned about cracks in the Velmora Dam wall last year, officials of \
+         the Ostrava Water Board confirmed.</p></article></body></html>"
+    )
+}
+
+#[tokio::test]
+async fn runs_the_story_stage_on_what_the_feed_jobs_touched() {
+    let server = MockServer::start().await;
+    let title = "Velmora Dam breach: Ostrava Water Board counts the dead";
+    let site = format!("{}/news", server.uri());
+    let feed = rss(&site, &[("dam-1", title)]);
+    scripted(&server, "/feed.xml", move |_| ok(feed.clone(), RSS)).await;
+    let page = article_page(title);
+    let articles = scripted(&server, "/news/dam-1", move |_| {
+        ok(page.clone(), "text/html; charset=utf-8")
+    })
+    .await;
+    let env = TestEnv::raw(&format!(
+        "[settings]\ndatabase = {}\nallow_private_networks = true\ntimeout = \"5s\"\n\
+         per_host = 8\npoll_interval = \"1s\"\nmin_interval = \"1s\"\n\n\
+         [[feed]]\nurl = {}\n\n\
+         [[story]]\nid = \"dam\"\ntitle = \"Dam breach\"\n\
+         entities = [\"Velmora Dam\", \"Ostrava Water Board\"]\nsince = \"2031-05-01\"\n",
+        toml_string("{db}"),
+        toml_string(&format!("{}/feed.xml", server.uri())),
+    ));
+    let daemon = Daemon::start(&env, &[]);
+    daemon
+        .wait_for_log("story round done", Duration::from_secs(20))
+        .await;
+    assert!(
+        wait_until(Duration::from_secs(10), || articles.count() >= 1).await,
+        "the matched article was not fetched:\n{}",
+        daemon.log()
+    );
+    let matches = env.run(&["matches", "--format", "json"]);
+    assert!(matches.ok(), "{matches:#?}");
+    let found = matches.json();
+    assert!(
+        found.as_array().is_some_and(|m| m.len() == 1),
+        "{found:#}\n{}",
+        daemon.log()
+    );
+    // The feed no longer changes, yet a matched page is re-read for live updates by the
+    // periodic round (every poll_interval).
+    assert!(
+        wait_until(Duration::from_secs(10), || articles.count() >= 2).await,
+        "the matched article was not re-checked:\n{}",
+        daemon.log()
+    );
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
 }
