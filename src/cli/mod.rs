@@ -2,10 +2,12 @@
 //! rendering. Commands load the config and open the database once and pass them down.
 
 mod check;
+mod completions;
 mod extract;
 mod feeds;
 mod figures;
 mod items;
+mod man;
 mod matches;
 pub mod output;
 mod poll;
@@ -71,6 +73,10 @@ pub enum Command {
     Check(check::Args),
     /// Show the main text, times, entities and figures followup reads from one page.
     Extract(extract::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions(completions::Args),
+    /// Print the followup(1) man page (roff).
+    Man(man::Args),
 }
 
 /// Starts logging to stderr; `RUST_LOG` wins over `-v`.
@@ -101,6 +107,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config_path = cli.config.as_deref();
     match cli.command {
         Command::Extract(args) => extract::run(args, config_path),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Check(args) => check::run(args, &load_config(config_path)?),
         Command::Poll(args) => {
             let config = load_config(config_path)?;

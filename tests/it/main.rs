@@ -6,4 +6,5 @@ mod daemon;
 mod formats;
 mod items;
 mod poll;
+mod service;
 mod util;
