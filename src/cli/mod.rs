@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Stories(args) => {
             let config = load_config(config_path)?;
-            stories::run(args, &config, &open_store(&config)?)
+            stories::run(args, &config, &open_readonly(&config)?)
         }
         Command::Track(args) => track::run(args, config_path),
         Command::Rematch(args) => {

@@ -499,7 +499,19 @@ impl Matcher {
             summary,
             article: None,
         };
-        (0..self.stories.len())
+        // One scan finds the stories with any name in the item; only those are judged.
+        let mut hit: Vec<usize> = self
+            .scan(title)
+            .into_iter()
+            .chain(self.scan(summary))
+            .filter_map(|h| match h.owner {
+                Owner::Entity { story, .. } => Some(story),
+                Owner::Exclude { .. } => None,
+            })
+            .collect();
+        hit.sort_unstable();
+        hit.dedup();
+        hit.into_iter()
             .filter(|&s| self.judge(s, &fields).candidate)
             .collect()
     }

@@ -3,8 +3,10 @@
 
 mod config;
 mod daemon;
+mod figures;
 mod formats;
 mod items;
 mod poll;
 mod service;
+mod stories;
 mod util;

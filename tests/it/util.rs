@@ -347,3 +347,196 @@ async fn endless_chunks(mut socket: tokio::net::TcpStream) {
     }
     let _ = socket.read(&mut buf).await;
 }
+
+/// The bytes of `tests/fixtures/stories/<name>`.
+pub fn story_fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/stories")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|err| panic!("read fixture {}: {err}", path.display()))
+}
+
+/// One feed entry with a summary and a declared publication time.
+pub struct Entry<'a> {
+    /// The entry's guid (not a permalink).
+    pub guid: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// Its description.
+    pub summary: &'a str,
+    /// Its publication time, RFC 3339.
+    pub published: &'a str,
+    /// Its link.
+    pub link: String,
+}
+
+/// An RSS 2.0 document with one `<item>` per entry, titles and summaries XML-escaped.
+pub fn rss_entries(entries: &[Entry]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Test news</title><link>https://news.example/</link><description>d</description>\n",
+    );
+    for e in entries {
+        let published = chrono::DateTime::parse_from_rfc3339(e.published)
+            .unwrap_or_else(|err| panic!("bad test time {}: {err}", e.published))
+            .to_rfc2822();
+        out.push_str(&format!(
+            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"false\">{}</guid>\
+             <description>{}</description><pubDate>{published}</pubDate></item>\n",
+            xml_escape(e.title),
+            xml_escape(&e.link),
+            xml_escape(e.guid),
+            xml_escape(e.summary),
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A config with the test settings of `TestEnv::new`, one `[[feed]]` per URL, and `extra`
+/// (e.g. `[[story]]` tables) appended verbatim; `{db}` stands for the database path.
+pub fn config_text(feeds: &[String], extra: &str) -> String {
+    let mut text = String::from(
+        "[settings]\ndatabase = \"{db}\"\nallow_private_networks = true\n\
+         timeout = \"5s\"\nper_host = 8\n",
+    );
+    for url in feeds {
+        text.push_str(&format!("\n[[feed]]\nurl = {}\n", toml_string(url)));
+    }
+    text.push('\n');
+    text.push_str(extra);
+    text
+}
+
+impl TestEnv {
+    /// Replaces the config file with `text` (`{db}` replaced as in `raw`).
+    pub fn rewrite(&self, text: &str) {
+        let text = text.replace("{db}", &self.db.display().to_string());
+        std::fs::write(&self.config, text).expect("rewrite config");
+    }
+
+    /// `matches --format json --limit 1000` plus `extra` arguments, as JSON objects.
+    pub fn matches(&self, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["matches", "--format", "json", "--limit", "1000"];
+        args.extend_from_slice(extra);
+        array(self.run(&args), "matches")
+    }
+
+    /// `figures --format json` plus `extra` arguments.
+    pub fn figures(&self, extra: &[&str]) -> Value {
+        let mut args = vec!["figures", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = self.run(&args);
+        assert!(run.ok(), "figures failed: {run:#?}");
+        run.json()
+    }
+}
+
+/// A local news site for story tests: every page of `tests/fixtures/stories` served at
+/// `/pages/<stem>`, feeds mounted per test at `/feeds/<name>.xml`, and configs with one
+/// story (`orvane`) whose baseline is `/pages/baseline`.
+pub struct Site {
+    /// The server; tests count its requests and mount new versions on it.
+    pub server: MockServer,
+}
+
+impl Site {
+    /// Starts the server and mounts every fixture page.
+    pub async fn start() -> Site {
+        let server = MockServer::start().await;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stories");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("list story fixtures")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".html"))
+            .collect();
+        names.sort();
+        for name in names {
+            let stem = name.trim_end_matches(".html");
+            serve(
+                &server,
+                &format!("/pages/{stem}"),
+                ok(story_fixture(&name), "text/html; charset=utf-8"),
+            )
+            .await;
+        }
+        Site { server }
+    }
+
+    /// The URL of page `stem`.
+    pub fn page(&self, stem: &str) -> String {
+        format!("{}/pages/{stem}", self.server.uri())
+    }
+
+    /// The URL of feed `name`.
+    pub fn feed(&self, name: &str) -> String {
+        format!("{}/feeds/{name}.xml", self.server.uri())
+    }
+
+    /// An entry linking to page `stem`.
+    pub fn entry<'a>(
+        &self,
+        stem: &str,
+        title: &'a str,
+        summary: &'a str,
+        published: &'a str,
+    ) -> Entry<'a> {
+        Entry {
+            guid: title,
+            title,
+            summary,
+            published,
+            link: self.page(stem),
+        }
+    }
+
+    /// Serves `entries` as feed `name`; a higher `priority` (lower number, 1..) replaces an
+    /// earlier version of the feed.
+    pub async fn serve_feed(&self, name: &str, entries: &[Entry<'_>], priority: u8) {
+        Mock::given(method("GET"))
+            .and(path(format!("/feeds/{name}.xml")))
+            .respond_with(ok(rss_entries(entries), "application/rss+xml"))
+            .with_priority(priority)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Serves `body` (HTML) at page `stem`, replacing what was served before when
+    /// `priority` is lower than the default 5.
+    pub async fn serve_page(&self, stem: &str, response: ResponseTemplate, priority: u8) {
+        Mock::given(method("GET"))
+            .and(path(format!("/pages/{stem}")))
+            .respond_with(response)
+            .with_priority(priority)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// How many times page `stem` was requested.
+    pub async fn fetches(&self, stem: &str) -> usize {
+        requests_to(&self.server, &format!("/pages/{stem}"))
+            .await
+            .len()
+    }
+
+    /// The `[[story]]` table of the test story, with `extra` lines added to it.
+    pub fn story(&self, extra: &str) -> String {
+        format!(
+            "[[story]]\nid = \"orvane\"\ntitle = \"Orvane Dam collapse\"\nbaseline_url = {}\n{extra}\n",
+            toml_string(&self.page("baseline"))
+        )
+    }
+
+    /// A test environment polling feeds `names`, with the test story (plus `extra` lines).
+    pub fn env(&self, names: &[&str], extra: &str) -> TestEnv {
+        let feeds: Vec<String> = names.iter().map(|n| self.feed(n)).collect();
+        TestEnv::raw(&config_text(&feeds, &self.story(extra)))
+    }
+}
