@@ -12,7 +12,9 @@ use quick_xml::escape::escape;
 use super::output;
 use crate::config::Config;
 use crate::model::MatchRow;
+use crate::pipeline::stories::{build_matcher, spec};
 use crate::store::{MatchFilter, Store};
+use crate::story::normalize::normalize;
 
 /// Output forms of `matches`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -93,13 +95,18 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
                 .join(", ")
         );
     }
+    let entity = args
+        .entity
+        .as_deref()
+        .map(|name| main_name(config, store, name))
+        .transpose()?;
     let rows = store
         .matches(&MatchFilter {
             story: args.story.clone(),
             since: args.since,
             until: args.until,
             feed: args.feed.clone(),
-            entity: args.entity.clone(),
+            entity,
             search: args.search.clone(),
             limit: args.limit,
         })
@@ -165,6 +172,27 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
         Format::Atom => print_atom(&rows, args.story.as_deref())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The main name of the entity that `name` is one of the names of (in any story), so
+/// `--entity` finds matches whichever of its names hit; unknown names pass through as given.
+fn main_name(config: &Config, store: &Store, name: &str) -> anyhow::Result<String> {
+    let mut specs = Vec::new();
+    for story in &config.stories {
+        let baseline = store
+            .baseline(&story.id)
+            .with_context(|| format!("reading the baseline of story {}", story.id))?;
+        specs.push(spec(story, baseline.map(|b| b.article)));
+    }
+    let matcher = build_matcher(&specs, &[]);
+    let wanted = normalize(name);
+    let found = matcher
+        .stories()
+        .iter()
+        .flat_map(|s| &s.entities)
+        .find(|e| e.names.iter().any(|n| normalize(n) == wanted))
+        .and_then(|e| e.names.first().cloned());
+    Ok(found.unwrap_or_else(|| name.to_string()))
 }
 
 fn print_table(rows: &[MatchRow], explain: bool) -> anyhow::Result<()> {

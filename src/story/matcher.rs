@@ -28,6 +28,8 @@ const THRESHOLD: f64 = 1.0;
 const TOPIC_FACTOR: f64 = 7.0;
 /// Least entity evidence: an item that names nothing of the story is never a follow-up.
 const ENTITY_MIN: f64 = 0.2;
+/// Topical similarity an item needs when only one specific name supports it.
+const SINGLE_NAME_TOPICAL: f64 = 0.05;
 /// Names less specific than this are generic ("Russia", "Islamic State")...
 const GENERIC_BELOW: f64 = 0.3;
 /// ...and all of them together add at most this, so a country's news piling up its names stays low.
@@ -590,7 +592,11 @@ impl Matcher {
             .topic
             .cosine(&TopicVector::build(&item_texts, &self.bg));
         let score = entity_score + TOPIC_FACTOR * topical;
-        let followup = named && entity_score >= ENTITY_MIN && score >= THRESHOLD;
+        // One specific name alone is not enough: a namesake (a football club named after the
+        // town) must also talk about what the baseline talks about.
+        let specific = best.values().filter(|b| b.0 >= GENERIC_BELOW).count();
+        let supported = specific >= 2 || topical >= SINGLE_NAME_TOPICAL;
+        let followup = named && supported && entity_score >= ENTITY_MIN && score >= THRESHOLD;
         let mut hits: Vec<Hit> = best
             .iter()
             .filter_map(|(&ei, &(w, ni, field, _))| {
