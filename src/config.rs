@@ -60,6 +60,8 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     /// Stories in file order.
     pub stories: Vec<StoryConfig>,
+    /// How digests are made and mailed (`[digest]`).
+    pub digest: DigestConfig,
 }
 
 /// Global settings (`[settings]`), every key optional.
@@ -148,6 +150,82 @@ pub struct StoryConfig {
     pub baseline_figures: BTreeMap<FigureKind, (u64, Qualifier)>,
     /// How long matched articles are re-fetched to catch live updates (default 48h).
     pub recheck_for: Duration,
+    /// A command run with each change as JSON on stdin (`on_change`: program and arguments).
+    pub on_change: Vec<String>,
+    /// A URL each change is POSTed to as JSON (`webhook`).
+    pub webhook: Option<Url>,
+}
+
+/// The form of a digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestFormat {
+    /// Plain text for terminals and plain e-mail.
+    #[default]
+    Text,
+    /// Markdown for chat and wikis.
+    Markdown,
+    /// A self-contained HTML page (mailed with a text alternative).
+    Html,
+    /// Everything, as JSON.
+    Json,
+}
+
+impl DigestFormat {
+    /// The lowercase name, as written in the config and recorded with a digest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DigestFormat::Text => "text",
+            DigestFormat::Markdown => "markdown",
+            DigestFormat::Html => "html",
+            DigestFormat::Json => "json",
+        }
+    }
+}
+
+/// Where the SMTP password comes from; never from feeds.toml itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Password {
+    /// No password: the server needs no login.
+    None,
+    /// Read from this environment variable (`password_env`).
+    Env(String),
+    /// Read from this file, trailing newline dropped (`password_file`).
+    File(PathBuf),
+}
+
+/// Digest settings (`[digest]`), every key optional until `--send` needs them.
+#[derive(Debug, Clone)]
+pub struct DigestConfig {
+    /// `smtps://[user@]host[:port]`, `smtp://…?tls=required` (STARTTLS), or plain `smtp://`
+    /// to a loopback address only.
+    pub smtp_url: Option<Url>,
+    /// An extra PEM trust root for the SMTP server (`smtp_ca_file`).
+    pub smtp_ca_file: Option<PathBuf>,
+    /// The SMTP password's source.
+    pub password: Password,
+    /// The sender mailbox (`from`).
+    pub from: Option<String>,
+    /// The recipients (`to`: one address or a list).
+    pub to: Vec<String>,
+    /// The mailed form (`format`, default html: mailed with a text alternative).
+    pub format: DigestFormat,
+    /// The mail subject (`subject`, default "followup digest: <stories>, <date>").
+    pub subject: Option<String>,
+}
+
+impl Default for DigestConfig {
+    fn default() -> DigestConfig {
+        DigestConfig {
+            smtp_url: None,
+            smtp_ca_file: None,
+            password: Password::None,
+            from: None,
+            to: Vec::new(),
+            format: DigestFormat::Html,
+            subject: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +237,27 @@ struct RawConfig {
     feed: Vec<RawFeed>,
     #[serde(default)]
     story: Vec<RawStory>,
+    digest: Option<Spanned<RawDigest>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    smtp_url: Option<Spanned<String>>,
+    smtp_ca_file: Option<String>,
+    password_env: Option<Spanned<String>>,
+    password_file: Option<Spanned<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<OneOrMany>>,
+    format: Option<DigestFormat>,
+    subject: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,6 +301,8 @@ struct RawStory {
     #[serde(default)]
     baseline_figures: BTreeMap<Spanned<String>, Spanned<String>>,
     recheck_for: Option<Spanned<String>>,
+    on_change: Option<Spanned<Vec<String>>>,
+    webhook: Option<Spanned<String>>,
 }
 
 /// Finds the config file: `--config`, else `$FOLLOWUP_CONFIG`, else `./feeds.toml`, else
@@ -254,11 +355,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let settings = settings(&here, &dir, raw.settings)?;
     let feeds = feeds(&here, raw.feed)?;
     let stories = stories(&here, &dir, raw.story)?;
+    let digest = match raw.digest {
+        Some(d) => digest(&here, &dir, d)?,
+        None => DigestConfig::default(),
+    };
     Ok(Config {
         path: path.to_path_buf(),
         settings,
         feeds,
         stories,
+        digest,
     })
 }
 
@@ -543,6 +649,28 @@ fn stories(
             .map_or(Ok(Duration::from_secs(48 * 3600)), |v| {
                 here.duration("story.recheck_for", v)
             })?;
+        let on_change = match &story.on_change {
+            Some(cmd) if cmd.get_ref().first().is_none_or(|p| p.trim().is_empty()) => {
+                return Err(here.error(
+                    cmd.span(),
+                    "story.on_change: give the program and its arguments, e.g. [\"/usr/local/bin/notify\", \"--urgent\"]".into(),
+                ));
+            }
+            Some(cmd) => {
+                let mut cmd = cmd.get_ref().clone();
+                // A relative program path is relative to the config, like every other path.
+                if cmd[0].contains('/') && Path::new(&cmd[0]).is_relative() {
+                    cmd[0] = dir.join(&cmd[0]).display().to_string();
+                }
+                cmd
+            }
+            None => Vec::new(),
+        };
+        let webhook = story
+            .webhook
+            .as_ref()
+            .map(|v| here.http_url("story.webhook", v))
+            .transpose()?;
         stories.push(StoryConfig {
             id,
             title: story.title,
@@ -554,9 +682,132 @@ fn stories(
             until,
             baseline_figures,
             recheck_for,
+            on_change,
+            webhook,
         });
     }
     Ok(stories)
+}
+
+fn digest(
+    here: &Located,
+    dir: &Path,
+    raw: Spanned<RawDigest>,
+) -> Result<DigestConfig, ConfigError> {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let smtp_url = raw
+        .smtp_url
+        .as_ref()
+        .map(|v| smtp_url(here, v))
+        .transpose()?;
+    let password = match (raw.password_env, raw.password_file) {
+        (Some(_), Some(file)) => {
+            return Err(here.error(
+                file.span(),
+                "digest: give password_env or password_file, not both".into(),
+            ));
+        }
+        (Some(var), None) if var.get_ref().trim().is_empty() => {
+            return Err(here.error(var.span(), "digest.password_env: must not be empty".into()));
+        }
+        (Some(var), None) => Password::Env(var.into_inner().trim().to_string()),
+        (None, Some(file)) if file.get_ref().trim().is_empty() => {
+            return Err(here.error(
+                file.span(),
+                "digest.password_file: must not be empty".into(),
+            ));
+        }
+        (None, Some(file)) => Password::File(dir.join(file.get_ref().trim())),
+        (None, None) => Password::None,
+    };
+    let mailbox = |key: &str, value: &str, span: Range<usize>| {
+        // A full check happens when mailing; this catches the obvious slip early.
+        if value.contains('@') && !value.contains(['\r', '\n']) {
+            Ok(value.trim().to_string())
+        } else {
+            Err(here.error(span, format!("{key}: {value:?} is not an e-mail address")))
+        }
+    };
+    let from = raw
+        .from
+        .as_ref()
+        .map(|f| mailbox("digest.from", f.get_ref(), f.span()))
+        .transpose()?;
+    let to = match &raw.to {
+        Some(to) => {
+            let list = match to.get_ref() {
+                OneOrMany::One(one) => vec![one.clone()],
+                OneOrMany::Many(many) => many.clone(),
+            };
+            if list.is_empty() {
+                return Err(here.error(to.span(), "digest.to: no recipient given".into()));
+            }
+            list.iter()
+                .map(|a| mailbox("digest.to", a, to.span()))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        None => Vec::new(),
+    };
+    if smtp_url.is_some() && (from.is_none() || to.is_empty()) {
+        return Err(here.error(span, "digest: smtp_url needs from and to as well".into()));
+    }
+    Ok(DigestConfig {
+        smtp_url,
+        smtp_ca_file: raw
+            .smtp_ca_file
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| dir.join(f.trim())),
+        password,
+        from,
+        to,
+        format: raw.format.unwrap_or(DigestFormat::Html),
+        subject: raw.subject.filter(|s| !s.trim().is_empty()),
+    })
+}
+
+/// An SMTP URL that never sends a password in the clear: `smtps://`, STARTTLS required, or
+/// plain SMTP to this machine only.
+fn smtp_url(here: &Located, value: &Spanned<String>) -> Result<Url, ConfigError> {
+    let fail = |message: String| here.error(value.span(), format!("digest.smtp_url: {message}"));
+    let url = Url::parse(value.get_ref().trim())
+        .map_err(|err| fail(format!("invalid URL {:?}: {err}", value.get_ref())))?;
+    if url.password().is_some() {
+        return Err(fail(
+            "must not carry a password; use password_env or password_file".into(),
+        ));
+    }
+    let host = match url.host() {
+        Some(host) => host,
+        None => return Err(fail("URL has no host".into())),
+    };
+    let tls = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let loopback = match host {
+        // Non-special schemes keep IPv4 addresses as opaque host text.
+        url::Host::Domain(name) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match (url.scheme(), tls.as_deref()) {
+        ("smtps", None) => Ok(url),
+        ("smtp", Some("required")) => Ok(url),
+        ("smtp", None) if loopback => Ok(url),
+        ("smtp", None) => Err(fail(
+            "plain smtp:// is allowed only to a loopback address; use smtps:// or smtp://…?tls=required"
+                .into(),
+        )),
+        (scheme, tls) => Err(fail(format!(
+            "unsupported scheme {scheme:?} or tls={tls:?} (smtps://, smtp://…?tls=required)"
+        ))),
+    }
 }
 
 /// Reads a figure written by a person: "at least 137", "more than 100", "4".
@@ -719,6 +970,86 @@ aliases = { "River Authority" = ["RA"] }
     fn story_id_must_be_slug() {
         let msg = message("[[story]]\nid = \"Big Story\"\ntitle = \"x\"\nentities = [\"a\"]\n");
         assert!(msg.contains("story.id"), "{msg}");
+    }
+
+    #[test]
+    fn digest_settings_are_read() {
+        let config = parse_str(
+            r#"[digest]
+smtp_url = "smtps://desk@mail.example.org"
+smtp_ca_file = "ca.pem"
+password_env = "FOLLOWUP_SMTP_PASSWORD"
+from = "followup <followup@example.org>"
+to = "desk@example.org"
+format = "markdown"
+
+[[story]]
+id = "flood"
+title = "Flood"
+entities = ["Castrano"]
+on_change = ["hooks/notify", "--urgent"]
+webhook = "https://hooks.example/flood"
+"#,
+        )
+        .unwrap();
+        let d = &config.digest;
+        assert_eq!(d.to, vec!["desk@example.org".to_string()]);
+        assert_eq!(d.format, DigestFormat::Markdown);
+        assert_eq!(d.password, Password::Env("FOLLOWUP_SMTP_PASSWORD".into()));
+        assert_eq!(d.smtp_ca_file, Some(PathBuf::from("/etc/ca.pem")));
+        let story = &config.stories[0];
+        assert_eq!(story.on_change, vec!["/etc/hooks/notify", "--urgent"]);
+        assert!(story.webhook.is_some());
+        let list = parse_str(
+            "[digest]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nfrom = \"a@b.example\"\nto = [\"c@d.example\", \"e@f.example\"]\n",
+        )
+        .unwrap();
+        assert_eq!(list.digest.to.len(), 2);
+        assert_eq!(list.digest.format, DigestFormat::Html);
+    }
+
+    #[test]
+    fn smtp_never_sends_a_password_in_the_clear() {
+        let base = "from = \"a@b.example\"\nto = \"c@d.example\"\n";
+        let msg = message(&format!(
+            "[digest]\nsmtp_url = \"smtp://mail.example.org\"\n{base}"
+        ));
+        assert!(msg.contains("loopback"), "{msg}");
+        assert!(msg.starts_with("/etc/feeds.toml:2:"), "{msg}");
+        let msg = message(&format!(
+            "[digest]\nsmtp_url = \"smtps://u:secret@mail.example.org\"\n{base}"
+        ));
+        assert!(msg.contains("password_env"), "{msg}");
+        for ok in [
+            "smtps://mail.example.org",
+            "smtp://mail.example.org?tls=required",
+            "smtp://[::1]:25",
+            "smtp://localhost",
+        ] {
+            assert!(
+                parse_str(&format!("[digest]\nsmtp_url = \"{ok}\"\n{base}")).is_ok(),
+                "{ok}"
+            );
+        }
+        let msg = message("[digest]\nsmtp_url = \"smtps://mail.example.org\"\n");
+        assert!(msg.contains("needs from and to"), "{msg}");
+        let msg = message("[digest]\npassword_env = \"A\"\npassword_file = \"b\"\n");
+        assert!(msg.contains("not both"), "{msg}");
+        let msg = message("[digest]\nto = \"nobody\"\n");
+        assert!(msg.contains("digest.to"), "{msg}");
+        let msg = message("[digest]\nsmtp_port = 25\n");
+        assert!(msg.contains("smtp_port"), "{msg}");
+    }
+
+    #[test]
+    fn alert_settings_are_checked() {
+        let msg =
+            message("[[story]]\nid = \"a\"\ntitle = \"A\"\nentities = [\"x\"]\non_change = []\n");
+        assert!(msg.contains("story.on_change"), "{msg}");
+        let msg = message(
+            "[[story]]\nid = \"a\"\ntitle = \"A\"\nentities = [\"x\"]\nwebhook = \"file:///etc/passwd\"\n",
+        );
+        assert!(msg.contains("story.webhook"), "{msg}");
     }
 
     #[test]

@@ -12,12 +12,15 @@
 //! - [`schedule`]: pure next-fetch computation from headers, hints and errors.
 //! - [`store`]: SQLite; the only module that names rusqlite or SQL.
 //! - [`pipeline`]: one feed job, from fetch to stored figures; errors recorded, never fatal.
+//! - [`digest`]: what changed in each story over a period, rendered as text, Markdown, HTML
+//!   or JSON and mailed; per-change alerts to commands and webhooks.
 //! - [`daemon`]: the long-running scheduler loop with bounded workers and clean shutdown.
 //! - [`cli`]: the command-line interface, one file per command, and output rendering.
 
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod digest;
 pub mod extract;
 pub mod fetch;
 pub mod model;

@@ -3,6 +3,7 @@
 
 mod check;
 mod completions;
+mod digest;
 mod extract;
 mod feeds;
 mod figures;
@@ -69,6 +70,8 @@ pub enum Command {
     Confirm(verdict::Args),
     /// Mark an item as not a follow-up of a story, whatever the automatic judgement says.
     Reject(verdict::Args),
+    /// What changed in each story since the previous digest: print, write or mail it.
+    Digest(digest::Args),
     /// Validate the config and print what it found.
     Check(check::Args),
     /// Show the main text, times, entities and figures followup reads from one page.
@@ -151,6 +154,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(config_path)?;
             let mut store = open_store(&config)?;
             verdict::run(args, crate::store::Verdict::Rejected, &config, &mut store)
+        }
+        Command::Digest(args) => {
+            let config = load_config(config_path)?;
+            digest::run(args, &config, &mut open_store(&config)?)
         }
         Command::Feeds(args) => {
             let config = load_config(config_path)?;

@@ -107,6 +107,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
 
     // Live pages: matched articles still fresh are re-checked for new versions.
     report.articles += recheck(ctx, &stories, &fetched, &mut report).await?;
+    crate::digest::alert::fire(ctx).await;
     Ok(report)
 }
 

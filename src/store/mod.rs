@@ -4,6 +4,7 @@
 //! function that runs them and return `model` types.
 
 mod articles;
+mod digests;
 mod feeds;
 mod figures;
 mod items;
@@ -20,6 +21,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 pub use articles::ArticleVersion;
+pub use digests::{Delivery, DigestRecord, MatchedText};
 pub use feeds::{FetchRecord, ItemChange, SavedItem};
 pub use figures::Source;
 pub use items::ItemFilter;
@@ -31,6 +33,7 @@ pub use stories::{Baseline, Verdict};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_feeds_items.sql"),
     include_str!("../../migrations/0002_stories.sql"),
+    include_str!("../../migrations/0003_digests.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

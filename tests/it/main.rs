@@ -3,10 +3,12 @@
 
 mod config;
 mod daemon;
+mod digest;
 mod figures;
 mod formats;
 mod items;
 mod poll;
 mod service;
+mod smtp_sink;
 mod stories;
 mod util;
