@@ -637,3 +637,43 @@ fn read_changes(log: &std::path::Path) -> Vec<Value> {
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
+
+#[tokio::test]
+async fn a_failed_webhook_is_retried_on_the_next_poll() {
+    let hooks = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&hooks)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&hooks)
+        .await;
+    let story = format!(
+        "webhook = {}\n",
+        toml_string(&format!("{}/hook", hooks.uri()))
+    );
+    let room = Newsroom::new(&story, "").await;
+    let first = room.run(&["poll"]);
+    assert!(first.stderr.contains("alert failed"), "{first:#?}");
+    let tried = hooks.received_requests().await.unwrap_or_default().len();
+    assert_eq!(tried, 1, "a down channel is not hammered within a round");
+    room.run(&["poll"]);
+    room.run(&["poll"]);
+    let bodies: Vec<Value> = hooks
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .skip(1)
+        .map(|r| serde_json::from_slice(&r.body).expect("JSON body"))
+        .collect();
+    let keys: Vec<String> = bodies.iter().map(key).collect();
+    let unique: BTreeSet<&String> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len(), "{keys:?}");
+    assert_eq!(keys.len(), 4, "two figures and two groups: {keys:?}");
+}
