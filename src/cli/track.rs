@@ -78,6 +78,8 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         until: None,
         baseline_figures: Default::default(),
         recheck_for: std::time::Duration::from_secs(48 * 3600),
+        on_change: Vec::new(),
+        webhook: None,
     };
     let spec = spec(&story, Some(page.clone()));
     let matcher = build_matcher(std::slice::from_ref(&spec), &[]);
