@@ -385,11 +385,7 @@ impl Loop {
                 }
             }
         }
-        self.ctx = Context {
-            config: Arc::new(config),
-            fetcher,
-            store: Arc::clone(&self.ctx.store),
-        };
+        self.ctx = self.ctx.reconfigured(Arc::new(config), fetcher);
         self.index_feeds();
         self.stories_wanted = true;
         info!(

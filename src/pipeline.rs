@@ -25,8 +25,32 @@ pub struct Context {
     pub config: Arc<Config>,
     /// The shared HTTP client with its politeness limits.
     pub fetcher: Fetcher,
-    /// The database; rusqlite blocks, so it is only used inside `spawn_blocking`.
+    /// The database; rusqlite blocks, so it is only used on the database thread.
     pub store: Arc<Mutex<Store>>,
+    /// Calls for the database thread. One thread runs them in order: it stays hot while the
+    /// queue is full, where a blocking task per call cost two thread hand-offs each and
+    /// left up to `concurrency` threads contending for the mutex.
+    calls: std::sync::mpsc::Sender<DbCall>,
+}
+
+/// A store call sent to the database thread; it reports its result itself.
+type DbCall = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// Starts the database thread; it ends when every sender (every `Context` clone) is gone.
+fn db_thread(store: Arc<Mutex<Store>>) -> Result<std::sync::mpsc::Sender<DbCall>, FetchError> {
+    let (tx, rx) = std::sync::mpsc::channel::<DbCall>();
+    std::thread::Builder::new()
+        .name("followup-db".into())
+        .spawn(move || {
+            for call in rx {
+                let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                // A panicking call drops its reply channel, which its caller sees as an
+                // error; the thread lives on for the other jobs.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&mut guard)));
+            }
+        })
+        .map_err(|err| FetchError::Request(format!("cannot start the database thread: {err}")))?;
+    Ok(tx)
 }
 
 /// How one feed's job ended, for the per-feed summary line.
@@ -76,27 +100,42 @@ pub enum JobError {
 impl Context {
     /// Builds the context: HTTP client and database.
     pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
+        let store = Arc::new(Mutex::new(store));
         Ok(Context {
             fetcher: Fetcher::new(&config.settings)?,
             config,
-            store: Arc::new(Mutex::new(store)),
+            calls: db_thread(Arc::clone(&store))?,
+            store,
         })
     }
 
-    /// Runs a store call on the blocking pool, so SQLite never stalls the async workers.
+    /// The same database with a reloaded config and its HTTP client.
+    pub fn reconfigured(&self, config: Arc<Config>, fetcher: Fetcher) -> Context {
+        Context {
+            config,
+            fetcher,
+            store: Arc::clone(&self.store),
+            calls: self.calls.clone(),
+        }
+    }
+
+    /// Runs a store call on the database thread, so SQLite never stalls the async workers.
     pub async fn db<T, F>(&self, f: F) -> Result<T, JobError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|err| JobError::Task(err.to_string()))?
-        .map_err(JobError::from)
+        let (reply, result) = tokio::sync::oneshot::channel();
+        let call: DbCall = Box::new(move |store| {
+            let _ = reply.send(f(store));
+        });
+        self.calls
+            .send(call)
+            .map_err(|_| JobError::Task("the database thread has stopped".into()))?;
+        result
+            .await
+            .map_err(|_| JobError::Task("the database call panicked".into()))?
+            .map_err(JobError::from)
     }
 }
 

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_feeds_items.sql"),
     include_str!("../../migrations/0002_stories.sql"),
     include_str!("../../migrations/0003_digests.sql"),
+    include_str!("../../migrations/0004_item_feed_index.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
