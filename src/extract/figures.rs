@@ -51,6 +51,9 @@ struct Found {
     update: bool,
     /// Said in the past tense of a figure ("stood at"): kept, but chosen last.
     soft_stale: bool,
+    /// Read from a singular subject, not a number ("the suspect was arrested"): chosen only
+    /// when no number of that kind is stated.
+    weak: bool,
 }
 
 /// Every casualty statement in `text`, in order.
@@ -85,6 +88,8 @@ pub fn article_figures(title: &str, text: &str) -> Vec<Observation> {
 
 /// Picks the current figure among one kind's statements, given in text order.
 fn choose<'a>(cands: &[&'a Found]) -> Option<&'a Found> {
+    let strong: Vec<&Found> = cands.iter().copied().filter(|f| !f.weak).collect();
+    let cands = if strong.is_empty() { cands } else { &strong };
     let first = cands
         .iter()
         .find(|f| !f.soft_stale)
@@ -1090,6 +1095,74 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Verbs that take lives: "claimed 12 lives", "took the lives of 12".
+const CLAIMED: &[&str] = &[
+    "claimed", "claiming", "claims", "claim", "took", "taken", "taking", "take", "cost", "costing",
+    "costs",
+];
+
+/// Nouns for a person, which an ordinal may count ("a third contractor was arrested").
+const PERSON_NOUNS: &[&str] = &[
+    "suspect",
+    "person",
+    "man",
+    "woman",
+    "victim",
+    "body",
+    "arrest",
+    "teenager",
+    "teen",
+    "boy",
+    "girl",
+    "child",
+    "youth",
+    "officer",
+    "soldier",
+    "worker",
+    "contractor",
+    "builder",
+    "member",
+    "accomplice",
+    "defendant",
+    "gunman",
+    "attacker",
+    "assailant",
+    "driver",
+    "student",
+    "individual",
+    "relative",
+    "employee",
+    "official",
+    "guard",
+    "resident",
+    "passenger",
+    "patient",
+    "civilian",
+    "brother",
+    "son",
+];
+
+/// Nouns for the one who did it: "the suspect was arrested" is an arrest count of one.
+const CULPRIT_NOUNS: &[&str] = &[
+    "suspect",
+    "gunman",
+    "shooter",
+    "attacker",
+    "assailant",
+    "bomber",
+    "perpetrator",
+    "killer",
+    "man",
+    "woman",
+    "teenager",
+    "teen",
+    "youth",
+    "boy",
+    "girl",
+    "driver",
+    "culprit",
+];
+
 /// A reading of one number before the sentence-level checks.
 struct Hit {
     kind: FigureKind,
@@ -1101,6 +1174,8 @@ struct Hit {
     /// "three more suspects": an increment, unless another kind came first in the sentence.
     more: bool,
     at: usize,
+    /// See [`Found::weak`].
+    weak: bool,
 }
 
 fn scan(text: &str, names: &StoryNames) -> Vec<Found> {
@@ -1158,6 +1233,7 @@ fn scan(text: &str, names: &StoryNames) -> Vec<Found> {
                 sentence: n,
                 update: h.update,
                 soft_stale: soft,
+                weak: h.weak,
             });
         }
         true
@@ -1195,6 +1271,99 @@ fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
         }
         i = j.max(i + 1);
     }
+    if !hits.iter().any(|h| h.kind == FigureKind::Arrested)
+        && let Some(h) = singular_arrest(sc)
+    {
+        hits.push(h);
+    }
+}
+
+/// "The suspect, a 34-year-old man, was arrested at the scene": one arrest, said without a
+/// number. Only a sentence whose subject is a single culprit counts; "a second man" is an
+/// ordinal (read elsewhere) and "another man" an increment.
+fn singular_arrest(sc: &Scanner) -> Option<Hit> {
+    let toks = &sc.toks;
+    if !is_any(toks.first(), &["the", "a", "an"]) {
+        return None;
+    }
+    // Up to three modifiers ("suspected", "34-year-old", "lone") before the head noun.
+    let head = (1..5.min(toks.len())).find(|&k| is_any(toks.get(k), CULPRIT_NOUNS))?;
+    let counted = toks[1..head].iter().any(|t| {
+        t.kind == Tk::Punct
+            || crate::extract::numbers::ordinal_value(t.s).is_some()
+            || is_any(
+                Some(t),
+                &[
+                    "another",
+                    "other",
+                    "further",
+                    "additional",
+                    "more",
+                    "second",
+                    "no",
+                ],
+            )
+    });
+    if counted {
+        return None;
+    }
+    // An apposition ("…, Dale Brown, 34, was …") sits between the subject and its verb.
+    let mut k = head + 1;
+    if is(toks.get(k), ",") {
+        k = (k + 1..(k + 12).min(toks.len())).find(|&x| {
+            is(toks.get(x - 1), ",") && is_any(toks.get(x), &["was", "is", "has", "had"])
+        })?;
+    }
+    if !is_any(toks.get(k), &["was", "is", "has", "had"]) {
+        return None;
+    }
+    let aux = k;
+    k += 1;
+    if is(toks.get(aux), "has") || is(toks.get(aux), "had") {
+        if !is(toks.get(k), "been") {
+            return None;
+        }
+        k += 1;
+    }
+    // "was later arrested", "was quickly taken into custody", "is being held".
+    let mut skipped = 0;
+    while skipped < 2
+        && is_any(
+            toks.get(k),
+            &[
+                "later",
+                "also",
+                "quickly",
+                "swiftly",
+                "subsequently",
+                "then",
+                "being",
+                "taken",
+                "promptly",
+                "soon",
+                "eventually",
+                "formally",
+            ],
+        )
+    {
+        k += 1;
+        skipped += 1;
+    }
+    let (kind, len) = right_trigger(toks, k)?;
+    if kind != FigureKind::Arrested {
+        return None;
+    }
+    Some(Hit {
+        kind,
+        value: 1,
+        qualifier: Qualifier::Exact,
+        term_from: k,
+        term_to: k + len,
+        update: false,
+        more: false,
+        at: aux,
+        weak: true,
+    })
 }
 
 /// Ties the number spanning tokens `i..j` to a kind, or says it counts something else.
@@ -1323,31 +1492,44 @@ fn read_number(
         update,
         more,
         at: i,
+        weak: false,
     };
     if p.ordinal {
-        // "a ninth suspect was detained": that many in all, said as news.
-        if !(is_any(qprev, &["a", "an", "the"])
-            && is_any(
-                next,
-                &[
-                    "suspect", "person", "man", "woman", "victim", "body", "arrest",
-                ],
-            ))
-            || p.value < 2
+        // "a ninth suspect was detained", "a third building contractor was arrested": that
+        // many in all, said as news. Only people are counted so ("a second blast killed 4").
+        let head = if is_any(next, PERSON_NOUNS) {
+            Some(j)
+        } else if next.is_some_and(|t| t.kind == Tk::Word) && is_any(toks.get(j + 1), PERSON_NOUNS)
         {
-            return None;
+            Some(j + 1)
+        } else {
+            None
+        };
+        let head = head.filter(|_| is_any(qprev, &["a", "an", "the"]) && p.value >= 2)?;
+        if let Some((kind, a, b)) = right_scan(sc, head + 1) {
+            return Some(hit(kind, a, b, true));
         }
-        let (kind, a, b) = right_scan(sc, j + 1)?;
-        return Some(hit(kind, a, b, true));
+        // "police arrested a third contractor on Sunday".
+        let verb = if qstart >= 2 {
+            toks.get(qstart - 2)
+        } else {
+            None
+        };
+        let kind = left_verb(verb)?;
+        return Some(hit(kind, qstart - 2, qstart - 1, true));
+    }
+    // "claimed the lives of seven people": the number follows the phrase.
+    if is(qprev, "of")
+        && qstart >= 4
+        && is(toks.get(qstart - 2), "lives")
+        && is(toks.get(qstart - 3), "the")
+        && is_any(toks.get(qstart - 4), CLAIMED)
+    {
+        return Some(hit(FigureKind::Killed, qstart - 4, qstart - 1, false));
     }
     // "lives": "claimed 12 lives", "12 lives were lost".
     if is(next, "lives") {
-        let claimed = is_any(
-            qprev,
-            &[
-                "claimed", "claiming", "claims", "took", "taken", "cost", "costing",
-            ],
-        );
+        let claimed = is_any(qprev, CLAIMED);
         let lost = (j + 1..(j + 4).min(toks.len())).any(|k| is(toks.get(k), "lost"));
         if claimed || lost {
             return Some(hit(FigureKind::Killed, j, j + 1, false));
@@ -1360,6 +1542,25 @@ fn read_number(
     }
     if let Some((kind, a, b)) = right_scan(sc, rstart) {
         return Some(hit(kind, a, b, is_any(prev, &["now"])));
+    }
+    // "bringing to seven the number of people jailed", "raising to 12 the death toll": the
+    // figure comes before the noun that says what it counts.
+    if is(qprev, "to") && is(next, "the") {
+        if is(toks.get(j + 1), "death") && is(toks.get(j + 2), "toll") {
+            return Some(hit(FigureKind::Killed, j + 1, j + 3, true));
+        }
+        if is_any(toks.get(j + 1), &["number", "total", "count", "tally"])
+            && is(toks.get(j + 2), "of")
+        {
+            let kind = (j + 3..(j + 6).min(toks.len())).find_map(|k| {
+                right_trigger(toks, k)
+                    .map(|(kind, len)| (kind, k, k + len))
+                    .or_else(|| toll_kind_word(toks.get(k)).map(|kind| (kind, k, k + 1)))
+            });
+            if let Some((kind, a, b)) = kind {
+                return Some(hit(kind, a, b, true));
+            }
+        }
     }
     if let Some(kind) = left_verb(qprev) {
         // "held" only reads as custody before a count of people.
@@ -1564,6 +1765,103 @@ mod tests {
             .first()
             .map(|o| o.term.clone())
             .unwrap_or_default()
+    }
+
+    // Counts said without a number, or around one.
+
+    #[test]
+    fn a_single_culprit_taken_into_custody_is_one_arrest() {
+        one(
+            "The suspected gunman, a 29-year-old local man, was taken into custody an hour later.",
+            Arrested,
+            1,
+            Exact,
+        );
+        one(
+            "A teenager was arrested on suspicion of murder.",
+            Arrested,
+            1,
+            Exact,
+        );
+        one(
+            "The driver, Ann Lowe, 52, is being held without bail.",
+            Arrested,
+            1,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn a_single_arrest_needs_a_culprit_subject_and_no_increment() {
+        none("Another man was detained on Tuesday.");
+        none("The suspect was not arrested until the weekend.");
+        none("The mayor was arrested for drink-driving last year in a separate case.");
+        none("He was arrested at the scene.");
+    }
+
+    #[test]
+    fn a_stated_arrest_count_beats_a_singular_subject() {
+        assert_eq!(
+            article(
+                "",
+                "The suspect was arrested at the scene on Sunday.\n\nFour people are now in custody, prosecutors said."
+            ),
+            vec![(Arrested, 4, Exact)]
+        );
+        assert_eq!(
+            article("", "The gunman was arrested at the scene, police said."),
+            vec![(Arrested, 1, Exact)]
+        );
+    }
+
+    #[test]
+    fn an_ordinal_person_with_a_modifier_or_after_the_verb() {
+        one(
+            "A third building contractor was arrested on Sunday.",
+            Arrested,
+            3,
+            Exact,
+        );
+        one(
+            "Police arrested a fourth alleged accomplice near the border.",
+            Arrested,
+            4,
+            Exact,
+        );
+        none("A second blast killed nobody.");
+        none("A fifth man, the owner, is being sought.");
+    }
+
+    #[test]
+    fn the_figure_before_the_number_of() {
+        one(
+            "Police detained two more men, bringing to five the number of people held over the fire.",
+            Arrested,
+            5,
+            Exact,
+        );
+        one(
+            "A woman died in hospital on Monday, raising to 31 the death toll from the landslide.",
+            Killed,
+            31,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn claimed_the_lives_of() {
+        one(
+            "The fire claimed the lives of seven people.",
+            Killed,
+            7,
+            Exact,
+        );
+        one(
+            "The crash took the lives of at least 12 passengers.",
+            Killed,
+            12,
+            AtLeast,
+        );
     }
 
     // Numbers before the noun.

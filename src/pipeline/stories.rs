@@ -218,7 +218,7 @@ async fn judge_items(
             Some(Verdict::Rejected) => false,
             None => judgement.followup,
         };
-        debug!(story_id = %story.config.id, item = %item.title, score = judgement.score, followup, "judged");
+        debug!(story_id = %story.config.id, item = %item.title, score = judgement.score, entities = judgement.entity_score, topical = judgement.topical, hits = ?judgement.hits.iter().map(|h| format!("{}={:.2}", h.name, h.weight)).collect::<Vec<_>>(), followup, "judged");
         decisions.push(Decision {
             story: index,
             item,

@@ -513,8 +513,14 @@ impl Matcher {
             .collect();
         hit.sort_unstable();
         hit.dedup();
-        hit.into_iter()
-            .filter(|&s| self.judge(s, &fields).candidate)
+        // Stories the item does not name can still want its article when its topic alone
+        // clears the threshold; the item's vector is built once for all of them.
+        let item = TopicVector::build(&[(title, 1.0), (summary, 1.0)], &self.bg);
+        (0..self.stories.len())
+            .filter(|s| match hit.binary_search(s) {
+                Ok(_) => self.judge(*s, &fields).candidate,
+                Err(_) => TOPIC_FACTOR * self.stories[*s].topic.cosine(&item) >= THRESHOLD,
+            })
             .collect()
     }
 
@@ -566,7 +572,7 @@ impl Matcher {
                 }
             }
         }
-        let candidate = best
+        let named_early = best
             .values()
             .any(|b| matches!(b.2, Field::Title | Field::Summary));
         let generic: f64 = best
@@ -591,12 +597,27 @@ impl Matcher {
         let topical = info
             .topic
             .cosine(&TopicVector::build(&item_texts, &self.bg));
-        let score = entity_score + TOPIC_FACTOR * topical;
-        // One specific name alone is not enough: a namesake (a football club named after the
-        // town) must also talk about what the baseline talks about.
+        // One one-word name and nothing else of the story is not evidence: many places and
+        // people share a one-word name ("Fairview", "Victoria"), and news that is about the
+        // story names more of it (its country, venue, people). The topic must carry such an item.
+        let lone = best.len() == 1
+            && best.iter().all(|(&ei, &(_, ni, _, _))| {
+                info.entities
+                    .get(ei)
+                    .and_then(|e| e.names.get(ni))
+                    .is_some_and(|n| !n.trim().contains(char::is_whitespace))
+            });
+        let evidence = if lone { 0.0 } else { entity_score };
+        let score = evidence + TOPIC_FACTOR * topical;
+        // One specific name alone is not enough either: a namesake (a football club named
+        // after the town) must also talk about what the baseline talks about.
         let specific = best.values().filter(|b| b.0 >= GENERIC_BELOW).count();
         let supported = specific >= 2 || topical >= SINGLE_NAME_TOPICAL;
         let followup = named && supported && entity_score >= ENTITY_MIN && score >= THRESHOLD;
+        // Headlines often leave the names out ("gunman kills six at US mall"): a title and
+        // summary whose topic alone would clear the threshold earn an article fetch too; the
+        // article must still name the story to make a follow-up.
+        let candidate = named_early || TOPIC_FACTOR * topical >= THRESHOLD;
         let mut hits: Vec<Hit> = best
             .iter()
             .filter_map(|(&ei, &(w, ni, field, _))| {
@@ -667,6 +688,52 @@ mod tests {
                 article: Some(article),
             },
         )
+    }
+
+    #[test]
+    fn a_headline_without_names_but_on_the_topic_is_a_candidate() {
+        let m = matcher();
+        let on_topic = Fields {
+            title: "Floodwater kills concertgoers as river bursts its banks during rock concert",
+            summary: "Rescuers pulled dozens of concertgoers from the flooded stands.",
+            article: None,
+        };
+        assert!(m.judge(0, &on_topic).candidate);
+        assert_eq!(m.candidates(on_topic.title, on_topic.summary), vec![0]);
+        let off_topic = Fields {
+            title: "Central bank holds interest rates steady",
+            summary: "Inflation eased in May.",
+            article: None,
+        };
+        assert!(!m.judge(0, &off_topic).candidate);
+        // Fetched, the article must still name the story.
+        let j = judge(
+            &m,
+            on_topic.title,
+            on_topic.summary,
+            "Floodwater burst into a stadium during a rock concert, killing concertgoers in the flooded stands as the river broke its banks.",
+        );
+        assert!(!j.followup, "{j:?}");
+    }
+
+    #[test]
+    fn a_lone_one_word_name_is_not_enough() {
+        let m = matcher();
+        let j = judge(
+            &m,
+            "Velmora council approves budget and two new crossings",
+            "The vote was 5-2.",
+            "The Velmora town council approved its budget on Thursday in a 5-2 vote. It adds two pedestrian crossings and a part-time librarian.",
+        );
+        assert!(!j.followup, "{j:?}");
+        // The same place with more of the story is a follow-up.
+        let k = judge(
+            &m,
+            "Velmora mourns as flood toll rises",
+            "",
+            "Mourners gathered in Velmora, Norway, where floodwater killed 14 people at the Harbourlight Arena.",
+        );
+        assert!(k.followup, "{k:?}");
     }
 
     #[test]

@@ -485,6 +485,10 @@ mod tests {
         assert!(is_news_name("russia"));
         assert!(is_news_name("white house"));
         assert!(!is_news_name("zzqx"));
+        // Regions a dateline names as often as a country: states and provinces.
+        assert!(is_news_name("oregon"));
+        assert!(is_news_name("new south wales"));
+        assert!(is_news_name("tenn"));
     }
 
     #[test]
