@@ -1,12 +1,15 @@
 //! Feed bytes → items: RSS 0.9x/1.0/2.0, Atom and JSON Feed via feed-rs, with repairs for
 //! the common ways real feeds break strict parsing, and titles/summaries reduced to text.
 
+use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use feed_rs::model::{Entry, Feed, Link};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use feed_rs::model::{Entry, Feed};
 use url::Url;
 
+use super::{decode, lenient};
 use crate::extract::text::html_to_text;
 use crate::model::Item;
 
@@ -16,6 +19,8 @@ const MAX_TITLE: usize = 1_000;
 const MAX_SUMMARY: usize = 20_000;
 /// Most entries read from one document.
 const MAX_ENTRIES: usize = 10_000;
+/// Longest guid or link kept, in characters; identities longer than this are junk.
+const MAX_IDENTITY: usize = 2_048;
 
 /// Why a document could not be read as a feed.
 #[derive(Debug, thiserror::Error)]
@@ -43,26 +48,51 @@ pub struct ParsedFeed {
 }
 
 /// Parses a feed document fetched from `url`. Relative links resolve against xml:base or
-/// `url`; bytes are passed raw so the XML declaration decides the charset.
+/// `url`. The charset comes from the BOM, the bytes themselves and the XML declaration (see
+/// [`decode`]); a document the strict parser refuses is read by a tolerant scanner, and
+/// entries the strict parser missed are added from it, so a broken feed loses as little as
+/// a liberal reader would.
 pub fn parse(bytes: &[u8], url: &Url) -> Result<ParsedFeed, FeedError> {
-    let utf8 = from_utf16(bytes);
-    let trimmed = trim_start(utf8.as_deref().unwrap_or(bytes));
+    let text = decode::to_utf8(bytes);
+    let trimmed = trim_start(&text);
     if trimmed.is_empty() {
         return Err(FeedError::Empty);
     }
-    let first_error = match parse_strict(trimmed, url) {
-        Ok(feed) => return Ok(convert(feed, trimmed, false)),
-        Err(err) => err,
-    };
-    if looks_like_html(trimmed) {
-        return Err(FeedError::Html);
-    }
-    for repaired in repairs(trimmed) {
-        if let Ok(feed) = parse_strict(&repaired, url) {
-            return Ok(convert(feed, &repaired, true));
+    let (strict, first_error) = match parse_strict(trimmed.as_bytes(), url) {
+        Ok(feed) => (Some((feed, false)), None),
+        Err(err) => {
+            if looks_like_html(trimmed.as_bytes()) {
+                return Err(FeedError::Html);
+            }
+            let repaired = repairs(trimmed)
+                .into_iter()
+                .find_map(|fixed| parse_strict(fixed.as_bytes(), url).ok());
+            (repaired.map(|feed| (feed, true)), Some(err))
         }
+    };
+    let scan = lenient::scan(trimmed, MAX_ENTRIES);
+    let Some((feed, repaired)) = strict else {
+        if scan.entries.is_empty() && !scan.feed_root {
+            return Err(FeedError::Parse(first_error.unwrap_or_default()));
+        }
+        return Ok(ParsedFeed {
+            items: scan
+                .entries
+                .into_iter()
+                .map(|raw| convert_raw(raw, url))
+                .collect(),
+            ttl: rss_ttl(trimmed).or_else(|| syndication_period(trimmed.as_bytes())),
+            repaired: true,
+        });
+    };
+    let mut parsed = convert(feed, trimmed.as_bytes(), repaired);
+    let extra = missing_from(&parsed.items, scan.entries, url);
+    if !extra.is_empty() {
+        parsed.repaired = true;
+        parsed.items.extend(extra);
+        parsed.items.truncate(MAX_ENTRIES);
     }
-    Err(FeedError::Parse(first_error))
+    Ok(parsed)
 }
 
 /// Parses a feed as served over HTTP: like [`parse`], but when the document names no
@@ -136,41 +166,15 @@ fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, String> {
     }
 }
 
-/// Re-encodes a UTF-16 document (told by its BOM) as UTF-8, which the XML parser handles.
-fn from_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
-    let encoding = match bytes {
-        [0xFF, 0xFE, ..] => encoding_rs::UTF_16LE,
-        [0xFE, 0xFF, ..] => encoding_rs::UTF_16BE,
-        _ => return None,
-    };
-    let (text, _) = encoding.decode_with_bom_removal(bytes);
-    let text = match text.find("?>").filter(|_| text.starts_with("<?xml")) {
-        // The declaration still says UTF-16; drop it, UTF-8 is the default.
-        Some(end) => &text[end + 2..],
-        None => &text[..],
-    };
-    Some(text.as_bytes().to_vec())
-}
-
 /// Skips a BOM-less run of whitespace or junk before the root, which strict parsers refuse.
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let mut rest = bytes;
-    if let Some(after) = rest.strip_prefix(b"\xEF\xBB\xBF") {
-        rest = after;
-    }
-    let start = rest
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(rest.len());
-    let rest = &rest[start..];
-    match rest.first() {
+fn trim_start(text: &str) -> &str {
+    // A second BOM after the first, or one left by concatenation, counts as whitespace.
+    let rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    match rest.chars().next() {
         // A JSON feed or an XML document: leave as is.
-        Some(b'<') | Some(b'{') | None => rest,
+        Some('<') | Some('{') | None => rest,
         // Junk before the root: start at the first '<' if there is one.
-        Some(_) => rest
-            .iter()
-            .position(|&b| b == b'<')
-            .map_or(rest, |p| &rest[p..]),
+        Some(_) => rest.find('<').map_or(rest, |p| &rest[p..]),
     }
 }
 
@@ -185,16 +189,15 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 
 /// Candidate repairs, tried in order: an odd `<rss version>`, a truncated document closed
 /// after its last complete entry.
-fn repairs(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let text = String::from_utf8_lossy(bytes);
+fn repairs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let versioned = fix_rss_version(&text);
+    let versioned = fix_rss_version(text);
     if let Some(fixed) = &versioned {
-        out.push(fixed.clone().into_bytes());
+        out.push(fixed.clone());
     }
-    let base = versioned.unwrap_or_else(|| text.to_string());
-    if let Some(closed) = close_truncated(&base) {
-        out.push(closed.into_bytes());
+    let base = versioned.as_deref().unwrap_or(text);
+    if let Some(closed) = close_truncated(base) {
+        out.push(closed);
     }
     out
 }
@@ -252,8 +255,14 @@ fn convert(feed: Feed, raw: &[u8], repaired: bool) -> ParsedFeed {
 }
 
 fn convert_entry(entry: Entry) -> Item {
-    let guid = Some(entry.id.trim().to_string()).filter(|id| !id.is_empty());
-    let url = pick_link(&entry.links);
+    let guid = Some(clip(entry.id.trim(), MAX_IDENTITY)).filter(|id| !id.is_empty());
+    let url = pick_link(
+        entry
+            .links
+            .iter()
+            .map(|l| (l.href.as_str(), l.rel.as_deref())),
+    )
+    .map(|u| clip(&u, MAX_IDENTITY));
     let title = entry
         .title
         .map(|t| clip(&html_to_text(&t.content), MAX_TITLE))
@@ -275,14 +284,14 @@ fn convert_entry(entry: Entry) -> Item {
 }
 
 /// The entry's page: the `alternate` link (or one without rel), else the first http(s) link.
-fn pick_link(links: &[Link]) -> Option<String> {
-    let web = |l: &&Link| l.href.starts_with("http://") || l.href.starts_with("https://");
-    links
-        .iter()
-        .filter(web)
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or_else(|| links.iter().find(web))
-        .map(|l| l.href.trim().to_string())
+fn pick_link<'a>(links: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Option<String> {
+    let web: Vec<(&str, Option<&str>)> = links
+        .filter(|(href, _)| href.starts_with("http://") || href.starts_with("https://"))
+        .collect();
+    web.iter()
+        .find(|(_, rel)| rel.is_none_or(|r| r == "alternate"))
+        .or_else(|| web.first())
+        .map(|(href, _)| href.trim().to_string())
 }
 
 /// `sy:updatePeriod` and `sy:updateFrequency` (RSS syndication module), which feed-rs ignores.
@@ -307,6 +316,105 @@ fn syndication_period(raw: &[u8]) -> Option<Duration> {
         .filter(|f| *f > 0)
         .unwrap_or(1);
     Some(Duration::from_secs(period / frequency))
+}
+
+/// Converts an entry found by the tolerant scanner, the same way as a strictly parsed one.
+fn convert_raw(raw: lenient::RawEntry, base: &Url) -> Item {
+    let guid = raw
+        .id
+        .map(|id| clip(id.trim(), MAX_IDENTITY))
+        .filter(|id| !id.is_empty());
+    let links: Vec<(String, Option<String>)> = raw
+        .links
+        .iter()
+        .filter_map(|(href, rel)| Some((base.join(href.trim()).ok()?.to_string(), rel.clone())))
+        .collect();
+    let url = pick_link(links.iter().map(|(h, r)| (h.as_str(), r.as_deref())))
+        .map(|u| clip(&u, MAX_IDENTITY));
+    let title = raw
+        .title
+        .map(|t| clip(&html_to_text(&t), MAX_TITLE))
+        .unwrap_or_default();
+    let summary = raw
+        .summary
+        .filter(|s| !s.trim().is_empty())
+        .or(raw.content)
+        .map(|s| clip(&html_to_text(&s), MAX_SUMMARY))
+        .unwrap_or_default();
+    let updated = raw.updated.as_deref().and_then(parse_date);
+    Item {
+        guid,
+        url,
+        title,
+        summary,
+        published: raw.published.as_deref().and_then(parse_date).or(updated),
+        updated,
+    }
+}
+
+/// Entries the tolerant scanner found that the strict parse lacks, matched on guid, link
+/// or title, so a feed-rs result is only ever added to.
+fn missing_from(strict: &[Item], found: Vec<lenient::RawEntry>, base: &Url) -> Vec<Item> {
+    if found.len() <= strict.len() && found.is_empty() {
+        return Vec::new();
+    }
+    let mut known: HashSet<String> = HashSet::new();
+    for item in strict {
+        known.extend(item.guid.iter().map(|g| format!("g:{g}")));
+        known.extend(item.url.iter().map(|u| format!("u:{u}")));
+        if !item.title.is_empty() {
+            known.insert(format!("t:{}", item.title));
+        }
+    }
+    let mut extra = Vec::new();
+    for raw in found {
+        let item = convert_raw(raw, base);
+        let keys = [
+            item.guid.as_ref().map(|g| format!("g:{g}")),
+            item.url.as_ref().map(|u| format!("u:{u}")),
+            Some(format!("t:{}", item.title)).filter(|_| !item.title.is_empty()),
+        ];
+        if keys.iter().flatten().all(|k| !known.contains(k)) && keys.iter().any(Option::is_some) {
+            known.extend(keys.into_iter().flatten());
+            extra.push(item);
+        }
+    }
+    extra
+}
+
+/// A date as feeds write them: RFC 822/2822, RFC 3339, or a bare date or local time (UTC).
+fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc2822(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(t.and_utc());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// The channel's `<ttl>` in minutes, for documents only the tolerant scanner could read.
+fn rss_ttl(text: &str) -> Option<Duration> {
+    let head = &text[..floor_boundary(text, 16 * 1024)];
+    let start = head.find("<ttl>")? + "<ttl>".len();
+    let end = start + head[start..].find('<')?;
+    let minutes: u64 = head[start..end].trim().parse().ok().filter(|m| *m > 0)?;
+    Some(Duration::from_secs(minutes.saturating_mul(60)))
+}
+
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn clip(text: &str, max_chars: usize) -> String {

@@ -1,8 +1,10 @@
 //! The one HTTP client: politeness limits, conditional GET, redirects, body caps and address
 //! checks. It turns a URL into a [`FetchOutcome`]; parsing what came back is [`feed`]'s job.
 
+mod decode;
 pub mod feed;
 mod guard;
+mod lenient;
 mod limits;
 mod robots;
 

@@ -7,6 +7,7 @@ mod digest;
 mod figures;
 mod formats;
 mod items;
+mod liberal;
 mod poll;
 mod service;
 mod smtp_sink;
