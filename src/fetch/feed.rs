@@ -19,6 +19,8 @@ const MAX_TITLE: usize = 1_000;
 const MAX_SUMMARY: usize = 20_000;
 /// Most entries read from one document.
 const MAX_ENTRIES: usize = 10_000;
+/// Most tags in a title or summary handed to the HTML parser.
+const MAX_FRAGMENT_TAGS: usize = 2_000;
 /// Longest guid or link kept, in characters; identities longer than this are junk.
 const MAX_IDENTITY: usize = 2_048;
 
@@ -265,13 +267,13 @@ fn convert_entry(entry: Entry) -> Item {
     .map(|u| clip(&u, MAX_IDENTITY));
     let title = entry
         .title
-        .map(|t| clip(&html_to_text(&t.content), MAX_TITLE))
+        .map(|t| clip(&fragment_text(&t.content), MAX_TITLE))
         .unwrap_or_default();
     let summary = entry
         .summary
         .map(|s| s.content)
         .or_else(|| entry.content.and_then(|c| c.body))
-        .map(|s| clip(&html_to_text(&s), MAX_SUMMARY))
+        .map(|s| clip(&fragment_text(&s), MAX_SUMMARY))
         .unwrap_or_default();
     Item {
         guid,
@@ -333,13 +335,13 @@ fn convert_raw(raw: lenient::RawEntry, base: &Url) -> Item {
         .map(|u| clip(&u, MAX_IDENTITY));
     let title = raw
         .title
-        .map(|t| clip(&html_to_text(&t), MAX_TITLE))
+        .map(|t| clip(&fragment_text(&t), MAX_TITLE))
         .unwrap_or_default();
     let summary = raw
         .summary
         .filter(|s| !s.trim().is_empty())
         .or(raw.content)
-        .map(|s| clip(&html_to_text(&s), MAX_SUMMARY))
+        .map(|s| clip(&fragment_text(&s), MAX_SUMMARY))
         .unwrap_or_default();
     let updated = raw.updated.as_deref().and_then(parse_date);
     Item {
@@ -415,6 +417,26 @@ fn floor_boundary(text: &str, at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// Text of a title or summary. The HTML parser checks scope over the whole stack of open
+/// elements for each tag, so thousands of nested tags cost quadratic time; a fragment with
+/// that many tags is junk, and its tags are dropped by a linear scan first.
+fn fragment_text(fragment: &str) -> String {
+    if fragment.bytes().filter(|&b| b == b'<').count() <= MAX_FRAGMENT_TAGS {
+        return html_to_text(fragment);
+    }
+    let mut out = String::with_capacity(fragment.len().min(MAX_SUMMARY * 4));
+    let mut rest = fragment;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = rest[open..]
+            .find('>')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    out.push_str(rest);
+    html_to_text(&out.replace('<', " "))
 }
 
 fn clip(text: &str, max_chars: usize) -> String {

@@ -6,6 +6,8 @@ mod daemon;
 mod digest;
 mod figures;
 mod formats;
+mod hostile;
+mod hostile_util;
 mod items;
 mod liberal;
 mod poll;
