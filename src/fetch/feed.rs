@@ -210,13 +210,18 @@ fn fix_rss_version(text: &str) -> Option<String> {
     let tag = &text[start..end];
     let fixed_tag = match tag.find("version=") {
         Some(v) => {
-            let quote_at = start + v + "version=".len();
-            let quote = text[quote_at..].chars().next()?;
-            let close = quote_at + 1 + text[quote_at + 1..].find(quote)?;
-            if &text[quote_at + 1..close] == "2.0" {
+            // Everything stays inside the tag, and only ASCII quotes count: a fuzzed
+            // `version=á2.0"` once sliced through a multi-byte character here.
+            let value_start = v + "version=".len();
+            let quote = tag[value_start..]
+                .chars()
+                .next()
+                .filter(|q| matches!(q, '"' | '\''))?;
+            let close = value_start + 1 + tag[value_start + 1..].find(quote)?;
+            if &tag[value_start + 1..close] == "2.0" {
                 return None;
             }
-            format!("{}\"2.0\"{}", &text[start..quote_at], &text[close + 1..end])
+            format!("{}\"2.0\"{}", &tag[..value_start], &tag[close + 1..])
         }
         None => format!("{} version=\"2.0\"", tag),
     };
@@ -493,6 +498,23 @@ mod tests {
         assert_eq!(parse(odd.as_bytes(), &base()).unwrap().items.len(), 2);
         let none = RSS.replace(" version=\"2.0\"", "");
         assert_eq!(parse(none.as_bytes(), &base()).unwrap().items.len(), 2);
+    }
+
+    #[test]
+    fn odd_version_attributes_do_not_panic() {
+        for doc in [
+            "<rss version=\u{e1}2.0\"><channel></channel></rss>",
+            "<rss version=\"2.0.1><channel><title a=\"x\">t</title></channel></rss>",
+            "<rss version=",
+            "<rss version='0.9'",
+        ] {
+            let _ = fix_rss_version(doc);
+            let _ = parse(doc.as_bytes(), &base());
+        }
+        assert_eq!(
+            fix_rss_version("<rss version='3'><channel/></rss>").as_deref(),
+            Some("<rss version=\"2.0\"><channel/></rss>")
+        );
     }
 
     #[test]

@@ -103,8 +103,8 @@ async fn silent_server_times_out() {
 #[tokio::test]
 async fn redirect_loops_and_chains_stop() {
     // /a ↔ /b forever.
-    let looping = raw_server(|mut stream, path| async move {
-        let next = if path == "/a" { "/b" } else { "/a" };
+    let looping = raw_server(|mut stream, request| async move {
+        let next = if request.path == "/a" { "/b" } else { "/a" };
         write_head(
             &mut stream,
             "302 Found",
@@ -114,8 +114,8 @@ async fn redirect_loops_and_chains_stop() {
     })
     .await;
     // /1 → /2 → /3 → … never repeating.
-    let chain = raw_server(|mut stream, path| async move {
-        let n: u32 = path.trim_start_matches('/').parse().unwrap_or(0);
+    let chain = raw_server(|mut stream, request| async move {
+        let n: u32 = request.path.trim_start_matches('/').parse().unwrap_or(0);
         let next = format!("/{}", n + 1);
         write_head(
             &mut stream,

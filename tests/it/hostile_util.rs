@@ -33,11 +33,19 @@ impl RawServer {
     }
 }
 
+/// The request a raw server read.
+pub struct Request {
+    /// The request target, e.g. `/feed.xml`.
+    pub path: String,
+    /// The whole head, lowercased, for header checks.
+    pub head: String,
+}
+
 /// Starts a server on 127.0.0.1:0; `handle` gets each connection after its request head
-/// was read, with the request path.
+/// was read.
 pub async fn raw_server<F, Fut>(handle: F) -> RawServer
 where
-    F: Fn(TcpStream, String) -> Fut + Send + Sync + 'static,
+    F: Fn(TcpStream, Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -50,16 +58,16 @@ where
             counter.fetch_add(1, Ordering::SeqCst);
             let handle = Arc::clone(&handle);
             tokio::spawn(async move {
-                let path = read_head(&mut stream).await;
-                handle(stream, path).await;
+                let request = read_head(&mut stream).await;
+                handle(stream, request).await;
             });
         }
     });
     RawServer { addr, hits }
 }
 
-/// Reads a request head and returns its path ("" if the client sent none).
-async fn read_head(stream: &mut TcpStream) -> String {
+/// Reads a request head (the path is "" if the client sent none).
+async fn read_head(stream: &mut TcpStream) -> Request {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
@@ -69,7 +77,10 @@ async fn read_head(stream: &mut TcpStream) -> String {
         }
     }
     let text = String::from_utf8_lossy(&head);
-    text.split_whitespace().nth(1).unwrap_or("").to_string()
+    Request {
+        path: text.split_whitespace().nth(1).unwrap_or("").to_string(),
+        head: text.to_ascii_lowercase(),
+    }
 }
 
 /// Writes a full response head; the body, if any, is the caller's.

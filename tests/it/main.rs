@@ -4,9 +4,11 @@
 mod config;
 mod daemon;
 mod digest;
+mod faults;
 mod figures;
 mod formats;
 mod hostile;
+mod hostile_fuzz;
 mod hostile_util;
 mod items;
 mod liberal;
