@@ -94,8 +94,43 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     detector.guess(None, chardetng::Utf8Detection::Deny)
 }
 
-/// Drops `encoding="…"` from the XML declaration of already-decoded text.
+/// Drops `encoding="…"` from the XML declaration of already-decoded text, and disarms any
+/// later declaration (concatenated documents): quick-xml panics when one names another
+/// encoding after it started decoding.
 fn strip_declared_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
+    let text = strip_first_encoding(text);
+    disarm_later_declarations(text)
+}
+
+/// Renames every `<?xml` after the first to `<?_xml`, an ordinary processing instruction.
+fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_declaration = |at: usize| {
+        bytes
+            .get(at + 2..at + 5)
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"xml"))
+    };
+    let mut starts = (0..bytes.len().saturating_sub(1))
+        .filter(|&i| bytes[i] == b'<' && bytes[i + 1] == b'?' && is_declaration(i));
+    if starts.next().is_none() {
+        return text;
+    }
+    let later: Vec<usize> = starts.collect();
+    if later.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + later.len());
+    let mut from = 0;
+    for at in later {
+        out.push_str(&text[from..at + 2]);
+        out.push('_');
+        from = at + 2;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
+}
+
+fn strip_first_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
     let head_len = floor_char_boundary(&text, DECLARATION_WINDOW);
     let Some((start, end)) = declaration_span(text[..head_len].as_bytes()) else {
         return text;
@@ -181,6 +216,15 @@ mod tests {
         bom.extend_from_slice(&le);
         let out = to_utf8(&bom);
         assert!(out.starts_with("<?xml version=\"1.0\"?>"), "{out}");
+    }
+
+    #[test]
+    fn later_declarations_are_disarmed() {
+        let doc =
+            "<?xml version=\"1.0\"?><rss/>\n<?xml version=\"1.0\" encoding=\"koi8-r\"?><rss/>";
+        let out = to_utf8(doc.as_bytes());
+        assert_eq!(out.matches("<?xml").count(), 1, "{out}");
+        assert!(out.contains("<?_xml version"), "{out}");
     }
 
     #[test]

@@ -24,13 +24,36 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+thread_local! {
+    static PANICKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes panics on this thread even when something catches them: the feed parser shields
+/// the daemon from feed-rs panics with catch_unwind, which would hide a regression here.
+fn watch_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICKED.with(|p| p.set(true));
+            previous(info);
+        }));
+    });
+}
+
 #[test]
 fn feed_inputs_parse_or_fail_cleanly() {
+    watch_panics();
     let base = url::Url::parse("https://fuzz.example/feed.xml").expect("URL");
     for (name, bytes) in inputs("feed") {
+        PANICKED.with(|p| p.set(false));
         if let Ok(parsed) = feed::parse(&bytes, &base) {
             assert!(parsed.items.len() <= 10_000, "{name}");
         }
+        assert!(
+            !PANICKED.with(|p| p.get()),
+            "{name}: panicked (caught or not)"
+        );
     }
 }
 
