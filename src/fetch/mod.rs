@@ -6,12 +6,9 @@ pub mod feed;
 mod guard;
 mod lenient;
 mod limits;
-<<<<<<< HEAD
 mod robots;
-=======
 #[cfg(test)]
 mod ssrf_tests;
->>>>>>> cb10448 (Hostile input and SSRF tests; feed fragments with thousands of tags read in linear time)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -166,16 +163,13 @@ pub struct Fetcher {
     max_body: u64,
     timeout: Duration,
     allow_private: bool,
-<<<<<<< HEAD
     robots: Arc<robots::RobotsCache>,
     /// The product token robots.txt groups are matched against ("followup").
     agent_token: String,
-=======
     /// (host, port) pairs exempt from the literal-address check, so tests can stand a local
     /// server in for a public first hop and see what the guard does with the next one.
     #[cfg(test)]
     trusted: Vec<(String, u16)>,
->>>>>>> cb10448 (Hostile input and SSRF tests; feed fragments with thousands of tags read in linear time)
 }
 
 impl Fetcher {
@@ -204,7 +198,6 @@ impl Fetcher {
             max_body: settings.max_body,
             timeout: settings.timeout,
             allow_private: settings.allow_private_networks,
-<<<<<<< HEAD
             robots: Arc::default(),
             agent_token: settings
                 .user_agent
@@ -212,10 +205,8 @@ impl Fetcher {
                 .next()
                 .unwrap_or("followup")
                 .to_string(),
-=======
             #[cfg(test)]
             trusted: Vec::new(),
->>>>>>> cb10448 (Hostile input and SSRF tests; feed fragments with thousands of tags read in linear time)
         })
     }
 
