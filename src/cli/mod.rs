@@ -10,8 +10,10 @@ mod figures;
 mod items;
 mod man;
 mod matches;
+mod opml;
 pub mod output;
 mod poll;
+mod prune;
 mod rematch;
 mod run;
 mod since;
@@ -80,6 +82,12 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the followup(1) man page (roff).
     Man(man::Args),
+    /// Add the feeds of an OPML file to the config (names and folders kept, known URLs skipped).
+    ImportOpml(opml::ImportArgs),
+    /// Print the configured feeds as OPML 2.0.
+    ExportOpml(opml::ExportArgs),
+    /// Remove old unmatched items and article text no story needs (matches and figures stay).
+    Prune(prune::Args),
 }
 
 /// Starts logging to stderr; `RUST_LOG` wins over `-v`.
@@ -113,6 +121,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Check(args) => check::run(args, &load_config(config_path)?),
+        Command::ImportOpml(args) => opml::import(args, config_path),
+        Command::ExportOpml(args) => opml::export(args, &load_config(config_path)?),
         Command::Poll(args) => {
             let config = load_config(config_path)?;
             let store = open_store(&config)?;
@@ -158,6 +168,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Digest(args) => {
             let config = load_config(config_path)?;
             digest::run(args, &config, &mut open_store(&config)?)
+        }
+        Command::Prune(args) => {
+            let config = load_config(config_path)?;
+            prune::run(args, &mut open_store(&config)?)
         }
         Command::Feeds(args) => {
             let config = load_config(config_path)?;

@@ -9,6 +9,7 @@ mod feeds;
 mod figures;
 mod items;
 mod matches;
+mod prune;
 mod readonly;
 mod service;
 mod stories;
@@ -26,6 +27,7 @@ pub use feeds::{FetchRecord, ItemChange, SavedItem};
 pub use figures::Source;
 pub use items::ItemFilter;
 pub use matches::{GroupMember, MatchFilter};
+pub use prune::Pruned;
 pub use readonly::ReadOnlyError;
 pub use stories::{Baseline, Verdict};
 
