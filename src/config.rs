@@ -87,6 +87,8 @@ pub struct Settings {
     pub user_agent: String,
     /// Whether loopback and private addresses may be fetched (`allow_private_networks`, default false).
     pub allow_private_networks: bool,
+    /// How long old unmatched items are kept; the daemon prunes daily (`retention`, default off).
+    pub retention: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -103,6 +105,7 @@ impl Default for Settings {
             max_body: 10 * 1024 * 1024,
             user_agent: default_user_agent(),
             allow_private_networks: false,
+            retention: None,
         }
     }
 }
@@ -273,6 +276,7 @@ struct RawSettings {
     max_body: Option<Spanned<String>>,
     user_agent: Option<String>,
     allow_private_networks: Option<bool>,
+    retention: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -535,6 +539,11 @@ fn settings(here: &Located, dir: &Path, raw: RawSettings) -> Result<Settings, Co
         max_body,
         user_agent: raw.user_agent.unwrap_or_else(default_user_agent),
         allow_private_networks: raw.allow_private_networks.unwrap_or(false),
+        retention: raw
+            .retention
+            .as_ref()
+            .map(|v| here.duration("retention", v))
+            .transpose()?,
     })
 }
 
@@ -888,6 +897,21 @@ mod tests {
         assert_eq!(config.settings.max_body, 10 * 1024 * 1024);
         assert!(!config.settings.allow_private_networks);
         assert_eq!(config.feeds.len(), 1);
+    }
+
+    #[test]
+    fn retention_is_off_by_default_and_a_duration_when_set() {
+        assert_eq!(parse_str("").unwrap().settings.retention, None);
+        let config = parse_str("[settings]\nretention = \"90d\"\n").unwrap();
+        assert_eq!(
+            config.settings.retention,
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        let msg = message("[settings]\nretention = \"soon\"\n");
+        assert!(
+            msg.contains("/etc/feeds.toml:2:") && msg.contains("retention"),
+            "{msg}"
+        );
     }
 
     #[test]

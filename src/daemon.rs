@@ -34,6 +34,8 @@ const MIN_NAP: Duration = Duration::from_millis(200);
 const STORY_DEBOUNCE: Duration = Duration::from_secs(2);
 /// After the grace period, how long cancelled jobs get to unwind.
 const CANCEL_WAIT: Duration = Duration::from_secs(2);
+/// How often `retention` is applied: daily is enough for a window counted in days.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// Liveness of the scheduler loop: the loop beats after each healthy pass, the watchdog
 /// pings systemd only while the last beat is recent.
@@ -117,6 +119,8 @@ struct Loop {
     stories_wanted: bool,
     /// When the last story round started, for the periodic live re-checks.
     last_round: Instant,
+    /// When `retention` last pruned the database; `None` prunes at the first pass.
+    last_prune: Option<Instant>,
 }
 
 /// Runs until `control.shutdown` fires, then waits up to [`SHUTDOWN_GRACE`] for jobs in
@@ -183,6 +187,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
         if state.story_round_due() {
             state.start_story_round(&tracker, &events_tx, &cancel);
         }
+        state.prune_if_due().await;
         let mut nap = control.heartbeat.period();
         if !waiting {
             let urls = state.urls.clone();
@@ -248,9 +253,35 @@ impl Loop {
             stories_running: false,
             stories_wanted: false,
             last_round: Instant::now(),
+            last_prune: None,
         };
         state.index_feeds();
         state
+    }
+
+    /// Applies `settings.retention` once a day (one transaction on the DB thread).
+    async fn prune_if_due(&mut self) {
+        let Some(keep) = self.ctx.config.settings.retention else {
+            return;
+        };
+        if self.last_prune.is_some_and(|t| t.elapsed() < PRUNE_EVERY) {
+            return;
+        }
+        self.last_prune = Some(Instant::now());
+        let Some(cutoff) = chrono::Duration::from_std(keep)
+            .ok()
+            .and_then(|keep| Utc::now().checked_sub_signed(keep))
+        else {
+            return;
+        };
+        match self.ctx.db(move |s| s.prune(cutoff, false)).await {
+            Ok(pruned) => info!(
+                items = pruned.items,
+                articles = pruned.articles,
+                "retention: pruned"
+            ),
+            Err(err) => warn!(error = %err, "retention: cannot prune"),
+        }
     }
 
     fn index_feeds(&mut self) {
