@@ -231,7 +231,8 @@ fn read_outline(e: &BytesStart, folders: &[Option<String>]) -> Option<Outline> {
         .take(MAX_DEPTH)
         .filter_map(|f| f.as_deref())
         .collect();
-    let name = label(e).map(|title| {
+    // Export writes an unnamed feed's URL as its text (OPML requires one); that is no name.
+    let name = label(e).filter(|title| title != url).map(|title| {
         let mut parts = path.clone();
         parts.push(&title);
         parts.join(FOLDER_SEPARATOR)
@@ -342,7 +343,7 @@ mod tests {
                     "https://a.example/f?x=1&y=2",
                     Some("Plain <b>\"quoted\"</b>")
                 ),
-                ("https://d.example/rss", Some("https://d.example/rss")),
+                ("https://d.example/rss", None),
                 ("https://b.example/rss", Some("Folder / Title / More")),
                 ("https://c.example/rss", Some("Folder / Other")),
             ]
