@@ -110,6 +110,14 @@ pub struct ScanHit {
     pub end: usize,
 }
 
+/// An item's name hits per field (title, summary, article) and its topical vector: what
+/// judging needs from the item, computed once however many stories it is judged against.
+#[derive(Debug, Clone, Default)]
+pub struct PreparedItem {
+    hits: [Vec<ScanHit>; 3],
+    topic: TopicVector,
+}
+
 /// Every story's names in one automaton, with weights and baselines for judging.
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -293,8 +301,8 @@ fn at_sentence_start(text: &str, start: usize) -> bool {
     true
 }
 
-/// True if the line holding `start` is a Title Case headline (capitals there prove nothing).
-fn in_title_case_line(text: &str, start: usize) -> bool {
+/// The bounds `from..to` of the line holding `start` (no `'\n'` in it).
+fn line_bounds(text: &str, start: usize) -> (usize, usize) {
     let from = text
         .get(..start)
         .and_then(|s| s.rfind('\n'))
@@ -303,25 +311,65 @@ fn in_title_case_line(text: &str, start: usize) -> bool {
         .get(start..)
         .and_then(|s| s.find('\n'))
         .map_or(text.len(), |i| start + i);
-    let Some(line) = text.get(from..to) else {
-        return false;
-    };
-    let words: Vec<&str> = line
+    (from, to)
+}
+
+/// True if `line` is a Title Case headline (capitals there prove nothing).
+fn is_title_case_line(line: &str) -> bool {
+    let mut words = 0usize;
+    let mut caps = 0usize;
+    for w in line
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
         .filter(|w| w.chars().count() >= 4)
-        .collect();
-    if words.len() < 3 || words.len() > 40 {
-        return false;
+    {
+        words += 1;
+        if words > 40 {
+            return false;
+        }
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            caps += 1;
+        }
     }
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    caps * 5 >= words.len() * 4
+    words >= 3 && caps * 5 >= words * 4
+}
+
+/// The last line judged by `in_title_case_line`: scans report hits in text order, so a long
+/// line is split into words once, not once per hit in it.
+#[derive(Debug, Default)]
+struct LineMemo {
+    line: Option<(usize, usize, bool)>,
+}
+
+/// True if the line holding `start` is a Title Case headline (capitals there prove nothing).
+fn in_title_case_line(text: &str, start: usize, memo: &mut LineMemo) -> bool {
+    if let Some((from, to, title)) = memo.line
+        && from <= start
+        && start <= to
+    {
+        return title;
+    }
+    let (from, to) = match memo.line {
+        // The previous line ends at a '\n' before `start`: look for this line's start after it.
+        Some((_, to, _)) if to < start => {
+            let from = text
+                .get(to..start)
+                .and_then(|s| s.rfind('\n'))
+                .map_or(0, |i| to + i + 1);
+            let end = text
+                .get(start..)
+                .and_then(|s| s.find('\n'))
+                .map_or(text.len(), |i| start + i);
+            (from, end)
+        }
+        _ => line_bounds(text, start),
+    };
+    let title = text.get(from..to).is_some_and(is_title_case_line);
+    memo.line = Some((from, to, title));
+    title
 }
 
 /// True if the original span reads as a name: capitalised mid-sentence, or all capitals.
-fn reads_as_name(text: &str, start: usize, end: usize) -> bool {
+fn reads_as_name(text: &str, start: usize, end: usize, memo: &mut LineMemo) -> bool {
     let Some(span) = text.get(start..end) else {
         return false;
     };
@@ -332,7 +380,7 @@ fn reads_as_name(text: &str, start: usize, end: usize) -> bool {
     if !span.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
-    !at_sentence_start(text, start) && !in_title_case_line(text, start)
+    !at_sentence_start(text, start) && !in_title_case_line(text, start, memo)
 }
 
 impl Matcher {
@@ -452,17 +500,15 @@ impl Matcher {
 
     /// The distinct normalised names (not exclude phrases) found in `text`: what to count for `Background::names`.
     pub fn names_in(&self, text: &str) -> Vec<String> {
-        let mut seen = vec![false; self.patterns.len()];
-        self.scan_patterns(text, |p, _, _| seen[p] = true);
-        seen.iter()
-            .enumerate()
-            .filter(|(i, s)| {
-                **s && self.patterns[*i]
-                    .owners
-                    .iter()
-                    .any(|o| matches!(o, Owner::Entity { .. }))
-            })
-            .map(|(i, _)| self.patterns[i].norm.clone())
+        // Hits are few next to the patterns: collect their indices rather than a flag per pattern.
+        let mut seen: Vec<usize> = Vec::new();
+        self.scan_patterns(text, |p, _, _| seen.push(p));
+        seen.sort_unstable();
+        seen.dedup();
+        seen.into_iter()
+            .filter_map(|i| self.patterns.get(i))
+            .filter(|p| p.owners.iter().any(|o| matches!(o, Owner::Entity { .. })))
+            .map(|p| p.norm.clone())
             .collect()
     }
 
@@ -470,6 +516,7 @@ impl Matcher {
         let Some(ac) = &self.ac else { return };
         let norm = normalize_mapped(text);
         let hay = norm.text.as_bytes();
+        let mut memo = LineMemo::default();
         let mut at = 0;
         while at < hay.len() {
             let input = Input::new(hay).span(at..hay.len()).anchored(Anchored::No);
@@ -487,7 +534,7 @@ impl Matcher {
             let end = text.get(start..end).map_or(end, |span| {
                 start + span.trim_end_matches(|c: char| !c.is_alphanumeric()).len()
             });
-            if !self.patterns[p].common || reads_as_name(text, start, end) {
+            if !self.patterns[p].common || reads_as_name(text, start, end, &mut memo) {
                 found(p, start, end);
             }
             at = e.max(s + 1);
@@ -496,16 +543,17 @@ impl Matcher {
 
     /// Stage 1: the stories for which title and summary name an entity (fetch the article then).
     pub fn candidates(&self, title: &str, summary: &str) -> Vec<usize> {
-        let fields = Fields {
+        let item = self.prepare(&Fields {
             title,
             summary,
             article: None,
-        };
+        });
         // One scan finds the stories with any name in the item; only those are judged.
-        let mut hit: Vec<usize> = self
-            .scan(title)
-            .into_iter()
-            .chain(self.scan(summary))
+        let mut hit: Vec<usize> = item
+            .hits
+            .iter()
+            .take(2)
+            .flatten()
             .filter_map(|h| match h.owner {
                 Owner::Entity { story, .. } => Some(story),
                 Owner::Exclude { .. } => None,
@@ -515,39 +563,44 @@ impl Matcher {
         hit.dedup();
         // Stories the item does not name can still want its article when its topic alone
         // clears the threshold; the item's vector is built once for all of them.
-        let item = TopicVector::build(&[(title, 1.0), (summary, 1.0)], &self.bg);
         (0..self.stories.len())
             .filter(|s| match hit.binary_search(s) {
-                Ok(_) => self.judge(*s, &fields).candidate,
-                Err(_) => TOPIC_FACTOR * self.stories[*s].topic.cosine(&item) >= THRESHOLD,
+                Ok(_) => self.judge_prepared(*s, &item).candidate,
+                Err(_) => TOPIC_FACTOR * self.stories[*s].topic.cosine(&item.topic) >= THRESHOLD,
             })
             .collect()
     }
 
+    /// Scans an item's fields and builds its topical vector once, to judge it against any story.
+    pub fn prepare(&self, fields: &Fields) -> PreparedItem {
+        let texts = [Some(fields.title), Some(fields.summary), fields.article];
+        let hits = texts.map(|t| t.map(|t| self.scan(t)).unwrap_or_default());
+        let item_texts: Vec<(&str, f64)> = texts.into_iter().flatten().map(|t| (t, 1.0)).collect();
+        PreparedItem {
+            hits,
+            topic: TopicVector::build(&item_texts, &self.bg),
+        }
+    }
+
     /// Judges an item for story `story` (stage 2 when `fields.article` is set); unknown index → no match.
     pub fn judge(&self, story: usize, fields: &Fields) -> Judgement {
-        let mut none = Judgement {
-            score: 0.0,
-            followup: false,
-            candidate: false,
-            entity_score: 0.0,
-            topical: 0.0,
-            excluded: None,
-            hits: Vec::new(),
-        };
+        if story >= self.stories.len() {
+            return no_match();
+        }
+        self.judge_prepared(story, &self.prepare(fields))
+    }
+
+    /// Judges a prepared item for story `story`, as `judge` would judge its fields.
+    pub fn judge_prepared(&self, story: usize, item: &PreparedItem) -> Judgement {
+        let mut none = no_match();
         let Some(info) = self.stories.get(story) else {
             return none;
         };
         // Best (weight, name, field) per entity.
         let mut best: HashMap<usize, (f64, usize, Field, bool)> = HashMap::new();
-        let parts = [
-            (Field::Title, Some(fields.title)),
-            (Field::Summary, Some(fields.summary)),
-            (Field::Article, fields.article),
-        ];
-        for (field, text) in parts {
-            let Some(text) = text else { continue };
-            for h in self.scan(text) {
+        let fields = [Field::Title, Field::Summary, Field::Article];
+        for (&field, hits) in fields.iter().zip(&item.hits) {
+            for h in hits {
                 match h.owner {
                     Owner::Exclude { story: s, phrase } if s == story => {
                         none.excluded = info.exclude.get(phrase).cloned();
@@ -588,15 +641,7 @@ impl Matcher {
             + generic.min(GENERIC_CAP);
         // A name that is also a word never makes a follow-up on its own.
         let named = best.values().any(|b| !b.3);
-        let item_texts: Vec<(&str, f64)> =
-            [Some(fields.title), Some(fields.summary), fields.article]
-                .into_iter()
-                .flatten()
-                .map(|t| (t, 1.0))
-                .collect();
-        let topical = info
-            .topic
-            .cosine(&TopicVector::build(&item_texts, &self.bg));
+        let topical = info.topic.cosine(&item.topic);
         // One one-word name and nothing else of the story is not evidence: many places and
         // people share a one-word name ("Fairview", "Victoria"), and news that is about the
         // story names more of it (its country, venue, people). The topic must carry such an item.
@@ -640,6 +685,19 @@ impl Matcher {
             excluded: None,
             hits,
         }
+    }
+}
+
+/// The judgement of an item that names nothing of the story.
+fn no_match() -> Judgement {
+    Judgement {
+        score: 0.0,
+        followup: false,
+        candidate: false,
+        entity_score: 0.0,
+        topical: 0.0,
+        excluded: None,
+        hits: Vec::new(),
     }
 }
 
