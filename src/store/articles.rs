@@ -123,7 +123,8 @@ fn encode_shingles(shingles: &[u64]) -> Vec<u8> {
     shingles.iter().flat_map(|s| s.to_le_bytes()).collect()
 }
 
-fn decode_shingles(bytes: &[u8]) -> Vec<u64> {
+/// Shingles stored as little-endian u64s.
+pub(super) fn decode_shingles(bytes: &[u8]) -> Vec<u64> {
     bytes
         .chunks_exact(8)
         .map(|c| {

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
+use super::articles::decode_shingles;
 use super::items::fts_query;
 use super::{Context, Result, Store, parse_ts, ts};
 use crate::model::MatchRow;
@@ -134,17 +135,7 @@ impl Store {
                     group: r.get(1)?,
                     time: parse_ts(r.get(2)?),
                     title: r.get(3)?,
-                    shingles: blob
-                        .map(|b| {
-                            b.chunks_exact(8)
-                                .map(|c| {
-                                    let mut x = [0u8; 8];
-                                    x.copy_from_slice(c);
-                                    u64::from_le_bytes(x)
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    shingles: blob.map(|b| decode_shingles(&b)).unwrap_or_default(),
                 })
             })
             .what(|| format!("list group members of {story}"))?;
