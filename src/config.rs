@@ -644,7 +644,7 @@ fn stories(
                 here.error(
                     value.span(),
                     format!(
-                        "story.baseline_figures.{}: cannot read {:?} (e.g. \"at least 137\", \"4\")",
+                        "story.baseline_figures.{}: cannot read {:?} (e.g. \"at least 42\", \"4\")",
                         kind.get_ref(),
                         value.get_ref()
                     ),
@@ -819,7 +819,7 @@ fn smtp_url(here: &Located, value: &Spanned<String>) -> Result<Url, ConfigError>
     }
 }
 
-/// Reads a figure written by a person: "at least 137", "more than 100", "4".
+/// Reads a figure written by a person: "at least 42", "more than 100", "4".
 fn parse_figure(text: &str) -> Option<(u64, Qualifier)> {
     let text = text.trim().to_lowercase();
     let prefixes = [

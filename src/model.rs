@@ -37,7 +37,7 @@ impl FigureKind {
     }
 }
 
-/// How exact a reported number is ("at least 137" is `AtLeast`).
+/// How exact a reported number is ("at least 42" is `AtLeast`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
@@ -96,7 +96,7 @@ impl Qualifier {
     }
 }
 
-/// One casualty figure stated by a text: "at least 137 killed".
+/// One casualty figure stated by a text: "at least 42 killed".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
     /// Which kind of casualty the number counts.

@@ -91,7 +91,7 @@ pub fn to_json(story: &str, t: &Timeline) -> Value {
     })
 }
 
-/// "at least 137": a figure as people write it.
+/// "at least 42": a figure as people write it.
 pub fn phrase(row: &FigureRow) -> String {
     let q = row.qualifier.phrase();
     if q.is_empty() {

@@ -226,7 +226,7 @@ fn print_table(rows: &[MatchRow], explain: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// "Crocus City Hall (title, 0.92); topical 0.31": the hits and topical score of a match.
+/// "Valdoria Dam (title, 0.92); topical 0.31": the hits and topical score of a match.
 fn explain_line(explanation: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(explanation).unwrap_or_default();
     let mut parts: Vec<String> = value["hits"]

@@ -28,7 +28,7 @@ pub struct LearnedEntity {
     pub count: u32,
     /// Whether the title names it.
     pub in_title: bool,
-    /// Whether the main name is also an ordinary lowercase word ("Picnic", "Crocus").
+    /// Whether the main name is also an ordinary lowercase word ("Apple", "Bush").
     pub common_word: bool,
 }
 
@@ -132,7 +132,7 @@ struct Token {
     sentence_start: bool,
     /// First letter uppercase.
     capitalised: bool,
-    /// Two or more letters, all uppercase ("ISIS-K", "UN").
+    /// Two or more letters, all uppercase ("UNHCR", "UN").
     acronym: bool,
 }
 
@@ -253,7 +253,7 @@ fn gap_starts_sentence(gap: &str, prev: Option<&Token>) -> bool {
     quote
 }
 
-/// Splits a hyphenated word into parts unless the parts form one name ("ISIS-K", "al-Qaeda").
+/// Splits a hyphenated word into parts unless the parts form one name ("COVID-19", "al-Shabaab").
 fn split_hyphenated(word: &str) -> Vec<String> {
     let parts: Vec<&str> = word.split(is_joiner).filter(|p| !p.is_empty()).collect();
     if parts.len() < 2 {

@@ -2,7 +2,7 @@
 //! and arrested, how hedged they are, and which one an article states for the story now.
 //!
 //! The reading is lexical and bounded: text is split into sentences, each sentence into words,
-//! and every number is tied to a kind by the words around it ("137 people were killed",
+//! and every number is tied to a kind by the words around it ("42 people were killed",
 //! "killing 12", "the death toll rose to 144"). Numbers that count something else are dropped
 //! by general cues, never by names: ages, dates, units, money, subsets ("including four",
 //! "remain in hospital"), superseded figures ("up from 133", "initially"), increments ("three
@@ -20,7 +20,7 @@ const MAX_TEXT_BYTES: usize = 1 << 20;
 const MAX_SENTENCE_BYTES: usize = 1_500;
 /// Words read per sentence; the rest of an absurd sentence is ignored.
 const MAX_TOKENS: usize = 200;
-/// How many words the right-hand scan ("137 people in the hall were killed") may cross.
+/// How many words the right-hand scan ("42 people in the hall were killed") may cross.
 const RIGHT_WINDOW: usize = 7;
 /// How many words may sit between a toll noun and its number ("death toll in the attack rose to").
 const TOLL_WINDOW: usize = 12;
@@ -916,7 +916,7 @@ impl<'a> Scanner<'a> {
             let t = toks.get(k);
             let prev = if k > 0 { toks.get(k - 1) } else { None };
             // "since 2004" and "deadliest since" only reach forward: the story's own figure
-            // may come first ("137 killed, the deadliest since 2004").
+            // may come first ("42 killed, the deadliest since 2004").
             if is(t, "since") {
                 let sup = (a.max(k.saturating_sub(10))..k).any(|j| {
                     is_any(
@@ -1404,7 +1404,7 @@ fn read_number(
     if is(next, "-") && is_any(toks.get(j + 1), &["year", "years", "year-old"]) {
         return None;
     }
-    // "up from 133", "rose to 143 from 137": the older figure.
+    // "up from 133", "rose to 48 from 42": the older figure.
     if is(prev, "from") {
         return None;
     }

@@ -416,7 +416,7 @@ impl Matcher {
                     };
                     let common = name_is_common(e, n);
                     let norm = normalize(n);
-                    // "ISIS-K" is also written "ISISK".
+                    // "COVID-19" is also written "COVID19".
                     if is_acronym(n) && norm.contains(' ') {
                         add(norm.replace(' ', ""), common, owner, &mut patterns);
                     }

@@ -440,7 +440,7 @@ pub fn token_rarity(token: &str) -> f64 {
 ///
 /// A name on the news list is generic outright. Otherwise each token's rarity counts as an
 /// independent chance that the phrase is specific: "islamic state" stays low because both
-/// tokens are everyday words, while one rare token ("crocus", a surname) makes the phrase specific.
+/// tokens are everyday words, while one rare token ("saffron", a surname) makes the phrase specific.
 pub fn name_prior(name: &str) -> f64 {
     if is_news_name(name) {
         return 0.12;
