@@ -4,6 +4,7 @@
 //! the key, so a typo is found without guessing. Defaults are documented on each field.
 
 use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -89,6 +90,8 @@ pub struct Settings {
     pub allow_private_networks: bool,
     /// How long old unmatched items are kept; the daemon prunes daily (`retention`, default off).
     pub retention: Option<Duration>,
+    /// Where `run` serves `/metrics` and `/healthz` (`metrics`, e.g. "127.0.0.1:9464"; default off).
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             user_agent: default_user_agent(),
             allow_private_networks: false,
             retention: None,
+            metrics: None,
         }
     }
 }
@@ -277,6 +281,7 @@ struct RawSettings {
     user_agent: Option<String>,
     allow_private_networks: Option<bool>,
     retention: Option<Spanned<String>>,
+    metrics: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -414,6 +419,20 @@ impl Located<'_> {
         Ok(parsed)
     }
 
+    /// An `IP:port` to listen on; a host name is refused, since which address it resolves
+    /// to would decide who can reach the endpoint.
+    fn socket_addr(&self, key: &str, value: &Spanned<String>) -> Result<SocketAddr, ConfigError> {
+        value.get_ref().trim().parse().map_err(|_| {
+            self.error(
+                value.span(),
+                format!(
+                    "{key}: {:?} is not an address and port (like \"127.0.0.1:9464\" or \"[::1]:9464\")",
+                    value.get_ref()
+                ),
+            )
+        })
+    }
+
     fn count(&self, key: &str, value: &Spanned<i64>) -> Result<usize, ConfigError> {
         match usize::try_from(*value.get_ref()) {
             Ok(n) if (1..=10_000).contains(&n) => Ok(n),
@@ -543,6 +562,11 @@ fn settings(here: &Located, dir: &Path, raw: RawSettings) -> Result<Settings, Co
             .retention
             .as_ref()
             .map(|v| here.duration("retention", v))
+            .transpose()?,
+        metrics: raw
+            .metrics
+            .as_ref()
+            .map(|v| here.socket_addr("metrics", v))
             .transpose()?,
     })
 }
@@ -912,6 +936,27 @@ mod tests {
             msg.contains("/etc/feeds.toml:2:") && msg.contains("retention"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn metrics_is_off_by_default_and_a_socket_address_when_set() {
+        assert_eq!(parse_str("").unwrap().settings.metrics, None);
+        let config = parse_str("[settings]\nmetrics = \"127.0.0.1:9464\"\n").unwrap();
+        assert_eq!(
+            config.settings.metrics,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        let config = parse_str("[settings]\nmetrics = \"[::1]:0\"\n").unwrap();
+        assert_eq!(config.settings.metrics.map(|a| a.port()), Some(0));
+        for bad in ["localhost:9464", "127.0.0.1", "127.0.0.1:99999", ""] {
+            let msg = message(&format!("[settings]\nmetrics = {bad:?}\n"));
+            assert!(
+                msg.starts_with("/etc/feeds.toml:2:11:") && msg.contains("metrics:"),
+                "{bad}: {msg}"
+            );
+        }
+        let msg = message("[settings]\nmetrics = 9464\n");
+        assert!(msg.starts_with("/etc/feeds.toml:2:"), "{msg}");
     }
 
     #[test]

@@ -37,8 +37,8 @@ const CANCEL_WAIT: Duration = Duration::from_secs(2);
 /// How often `retention` is applied: daily is enough for a window counted in days.
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
-/// Liveness of the scheduler loop: the loop beats after each healthy pass, the watchdog
-/// pings systemd only while the last beat is recent.
+/// Liveness of the scheduler loop: the loop beats after each healthy pass; the watchdog
+/// pings systemd, and `/healthz` answers 200, only while the last beat is recent.
 #[derive(Debug, Clone)]
 pub struct Heartbeat {
     /// The clock's zero; beats are stored as milliseconds since it.
@@ -47,6 +47,9 @@ pub struct Heartbeat {
     last: Arc<AtomicU64>,
     /// The loop never sleeps longer than this, so a healthy loop beats at least this often.
     period: Duration,
+    /// A last beat older than this means the loop stalled: half the watchdog timeout (the
+    /// watchdog checks that often), else twice [`MAX_NAP`].
+    limit: Duration,
 }
 
 impl Heartbeat {
@@ -54,10 +57,12 @@ impl Heartbeat {
     /// then beats at least every quarter of it.
     pub fn for_watchdog(timeout: Option<Duration>) -> Heartbeat {
         let period = timeout.map_or(MAX_NAP, |t| (t / 4).clamp(MIN_NAP, MAX_NAP));
+        let limit = timeout.map_or(MAX_NAP * 2, |t| (t / 2).max(MIN_NAP));
         Heartbeat {
             origin: Instant::now(),
             last: Arc::default(),
             period,
+            limit,
         }
     }
 
@@ -77,6 +82,13 @@ impl Heartbeat {
     pub fn period(&self) -> Duration {
         self.period
     }
+
+    /// How long the loop has made no progress, if longer than it may; `None` while healthy.
+    /// The watchdog and `/healthz` both judge by this, so they never disagree.
+    pub fn stalled(&self) -> Option<Duration> {
+        let age = self.age();
+        (age > self.limit).then_some(age)
+    }
 }
 
 /// What the daemon is told from outside while it runs.
@@ -94,8 +106,12 @@ pub struct Control {
 
 /// What workers report back to the loop.
 enum Event {
-    /// A feed job ended; `touched` are its new or changed items.
-    FeedDone { url: String, touched: Vec<i64> },
+    /// A feed job ended; `touched` are its new or changed items, `gone` whether it got a 410.
+    FeedDone {
+        url: String,
+        touched: Vec<i64>,
+        gone: bool,
+    },
     /// The story round ended.
     StoriesDone,
 }
@@ -121,6 +137,8 @@ struct Loop {
     last_round: Instant,
     /// When `retention` last pruned the database; `None` prunes at the first pass.
     last_prune: Option<Instant>,
+    /// The feed gauges need recounting (start, reload, a feed went gone).
+    gauges_stale: bool,
 }
 
 /// Runs until `control.shutdown` fires, then waits up to [`SHUTDOWN_GRACE`] for jobs in
@@ -167,14 +185,16 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
                     let ctx = state.ctx.clone();
                     let (tx, cancel) = (events_tx.clone(), cancel.clone());
                     tracker.spawn(async move {
-                        let touched = tokio::select! {
-                            report = pipeline::poll_feed(&ctx, &feed) => report.touched,
+                        let (touched, gone) = tokio::select! {
+                            report = pipeline::poll_feed(&ctx, &feed) => {
+                                (report.touched, report.status == pipeline::FeedStatus::Gone)
+                            }
                             _ = cancel.cancelled() => {
                                 warn!(feed_url = %url, "feed job cancelled at shutdown");
-                                Vec::new()
+                                (Vec::new(), false)
                             }
                         };
-                        let _ = tx.send(Event::FeedDone { url, touched });
+                        let _ = tx.send(Event::FeedDone { url, touched, gone });
                     });
                 }
             }
@@ -188,6 +208,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
             state.start_story_round(&tracker, &events_tx, &cancel);
         }
         state.prune_if_due().await;
+        state.count_feeds().await;
         let mut nap = control.heartbeat.period();
         if !waiting {
             let urls = state.urls.clone();
@@ -254,6 +275,7 @@ impl Loop {
             stories_wanted: false,
             last_round: Instant::now(),
             last_prune: None,
+            gauges_stale: true,
         };
         state.index_feeds();
         state
@@ -284,6 +306,21 @@ impl Loop {
         }
     }
 
+    /// Sets the feed gauges of the metrics, when stale and metrics are on.
+    async fn count_feeds(&mut self) {
+        if !self.gauges_stale || !self.ctx.metrics.enabled() {
+            return;
+        }
+        let urls = self.urls.clone();
+        match self.ctx.db(move |s| s.gone_among(&urls)).await {
+            Ok(gone) => {
+                self.ctx.metrics.feeds(self.urls.len(), gone);
+                self.gauges_stale = false;
+            }
+            Err(err) => warn!(error = %err, "metrics: cannot count gone feeds"),
+        }
+    }
+
     fn index_feeds(&mut self) {
         self.feeds = self
             .ctx
@@ -297,8 +334,9 @@ impl Loop {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::FeedDone { url, touched } => {
+            Event::FeedDone { url, touched, gone } => {
                 self.in_flight.remove(&url);
+                self.gauges_stale |= gone;
                 if !touched.is_empty() {
                     self.touched.extend(touched);
                     self.touched_since.get_or_insert_with(Instant::now);
@@ -419,6 +457,7 @@ impl Loop {
         self.ctx = self.ctx.reconfigured(Arc::new(config), fetcher);
         self.index_feeds();
         self.stories_wanted = true;
+        self.gauges_stale = true;
         info!(
             feeds = self.urls.len(),
             stories = self.ctx.config.stories.len(),
@@ -457,14 +496,15 @@ pub async fn watchdog(heartbeat: Heartbeat, timeout: Duration, shutdown: Cancell
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let age = heartbeat.age();
-        if age <= every {
+        let Some(age) = heartbeat.stalled() else {
             if stalled {
                 info!("scheduler progressing again; watchdog pings resumed");
                 stalled = false;
             }
             let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
-        } else if !stalled {
+            continue;
+        };
+        if !stalled {
             error!(
                 stalled_for = %humantime::format_duration(Duration::from_secs(age.as_secs())),
                 "scheduler made no progress; withholding the watchdog ping"
@@ -486,6 +526,16 @@ mod tests {
         assert!(heart.age() >= Duration::from_millis(30));
         heart.beat();
         assert!(heart.age() < Duration::from_millis(30));
+        assert_eq!(heart.stalled(), None);
+        let quick = Heartbeat::for_watchdog(Some(Duration::from_millis(400)));
+        std::thread::sleep(Duration::from_millis(250));
+        assert!(
+            quick
+                .stalled()
+                .is_some_and(|age| age > Duration::from_millis(200))
+        );
+        quick.beat();
+        assert_eq!(quick.stalled(), None);
         assert_eq!(Heartbeat::for_watchdog(None).period(), MAX_NAP);
         let tiny = Heartbeat::for_watchdog(Some(Duration::from_millis(10)));
         assert_eq!(tiny.period(), MIN_NAP);

@@ -15,6 +15,7 @@
 //! - [`digest`]: what changed in each story over a period, rendered as text, Markdown, HTML
 //!   or JSON and mailed; per-change alerts to commands and webhooks.
 //! - [`daemon`]: the long-running scheduler loop with bounded workers and clean shutdown.
+//! - [`metrics`]: the daemon's Prometheus counters and their `/metrics` + `/healthz` server.
 //! - [`cli`]: the command-line interface, one file per command, and output rendering.
 
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod daemon;
 pub mod digest;
 pub mod extract;
 pub mod fetch;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod schedule;

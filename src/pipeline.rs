@@ -5,7 +5,7 @@
 pub mod stories;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -14,6 +14,7 @@ use tracing::{debug, instrument, warn};
 use crate::config::{Config, FeedConfig};
 use crate::fetch::feed::{self, ParsedFeed};
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
+use crate::metrics::{Metrics, PollOutcome, Target};
 use crate::model::FeedState;
 use crate::schedule::{self, Outcome, Policy};
 use crate::store::{FetchRecord, ItemChange, SavedItem, Store, StoreError};
@@ -27,6 +28,8 @@ pub struct Context {
     pub fetcher: Fetcher,
     /// The database; rusqlite blocks, so it is only used on the database thread.
     pub store: Arc<Mutex<Store>>,
+    /// Counters the jobs feed (`[settings] metrics`); off for one-shot commands.
+    pub metrics: Metrics,
     /// Calls for the database thread. One thread runs them in order: it stays hot while the
     /// queue is full, where a blocking task per call cost two thread hand-offs each and
     /// left up to `concurrency` threads contending for the mutex.
@@ -106,7 +109,13 @@ impl Context {
             config,
             calls: db_thread(Arc::clone(&store))?,
             store,
+            metrics: Metrics::off(),
         })
+    }
+
+    /// The same context recording into `metrics`.
+    pub fn with_metrics(self, metrics: Metrics) -> Context {
+        Context { metrics, ..self }
     }
 
     /// The same database with a reloaded config and its HTTP client.
@@ -116,6 +125,7 @@ impl Context {
             fetcher,
             store: Arc::clone(&self.store),
             calls: self.calls.clone(),
+            metrics: self.metrics.clone(),
         }
     }
 
@@ -162,10 +172,14 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
 /// Runs one feed's job. Every failure ends up in the report and on the feed row.
 #[instrument(skip_all, fields(feed_url = %feed.url))]
 pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
-    match run_job(ctx, feed).await {
+    let started = Instant::now();
+    match run_job(ctx, feed, started).await {
         Ok(report) => report,
         Err(err) => {
             warn!(error = %err, "feed job failed to store its result");
+            ctx.metrics.fetch_error(Target::Feed, "store");
+            ctx.metrics
+                .feed_polled(PollOutcome::Error, started.elapsed());
             FeedReport {
                 url: feed.url.to_string(),
                 status: FeedStatus::Failed(err.to_string()),
@@ -175,7 +189,12 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
     }
 }
 
-async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobError> {
+/// The job proper; `started` times it for the poll latency metric.
+async fn run_job(
+    ctx: &Context,
+    feed: &FeedConfig,
+    started: Instant,
+) -> Result<FeedReport, JobError> {
     let url = feed.url.to_string();
     let key = url.clone();
     let state = match ctx.db(move |s| s.feed(&key)).await? {
@@ -224,6 +243,8 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
     };
     let mut items = Vec::new();
     let status;
+    // Why the fetch failed, for the errors-by-kind metric.
+    let mut error_kind = None;
     let outcome = match fetched {
         Ok(fetched) => {
             record.fetch_url = fetched.moved_to.map(|u| u.to_string());
@@ -253,6 +274,7 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
                             }
                         }
                         Err(err) => {
+                            error_kind = Some("parse");
                             record.error = Some(err.to_string());
                             status = Some(FeedStatus::Failed(err.to_string()));
                             Outcome::Failed { errors }
@@ -297,6 +319,7 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
             if let FetchError::Status(code) = err {
                 record.status = Some(code);
             }
+            error_kind = Some(err.kind());
             record.error = Some(err.to_string());
             status = Some(FeedStatus::Failed(err.to_string()));
             Outcome::Failed { errors }
@@ -317,6 +340,19 @@ async fn run_job(ctx: &Context, feed: &FeedConfig) -> Result<FeedReport, JobErro
         .filter(|s| s.change == ItemChange::Changed)
         .count();
     debug!(new, changed, total, "feed stored");
+    if let Some(kind) = error_kind {
+        ctx.metrics.fetch_error(Target::Feed, kind);
+    }
+    ctx.metrics.items_stored(new, changed);
+    let polled = match (&status, error_kind) {
+        (_, Some(_)) => PollOutcome::Error,
+        (Some(FeedStatus::NotModified), _) => PollOutcome::NotModified,
+        (Some(FeedStatus::RateLimited), _) => PollOutcome::RateLimited,
+        (Some(FeedStatus::Gone), _) => PollOutcome::Gone,
+        (Some(FeedStatus::Failed(_)), _) => PollOutcome::Error,
+        (Some(FeedStatus::Updated { .. }) | None, None) => PollOutcome::Ok,
+    };
+    ctx.metrics.feed_polled(polled, started.elapsed());
     let touched = saved
         .iter()
         .filter(|s| s.change != ItemChange::Unchanged)

@@ -3,7 +3,9 @@
 //! period) and exits 0. SIGHUP reloads the config file; an invalid one is reported with its
 //! file:line and the running config kept. Under systemd (`Type=notify`) it sends READY=1 once
 //! the config is valid and the database migrated, WATCHDOG=1 while the scheduler makes
-//! progress, and STOPPING=1 on shutdown; without `NOTIFY_SOCKET` these are no-ops.
+//! progress, and STOPPING=1 on shutdown; without `NOTIFY_SOCKET` these are no-ops. With
+//! `[settings] metrics` it serves `/metrics` and `/healthz` on that address; the address is
+//! bound before READY=1, so a taken port fails the start.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +17,7 @@ use tracing::{error, info};
 
 use crate::config::{self, Config};
 use crate::daemon::{self, Control, Heartbeat};
+use crate::metrics::{self, Metrics};
 use crate::pipeline::Context;
 use crate::store::Store;
 
@@ -30,12 +33,37 @@ pub struct Args {}
 pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     let config_path = config.path.clone();
-    let ctx = Context::new(super::shared(config), store).context("setting up the HTTP client")?;
+    let metrics_addr = config.settings.metrics;
+    let metrics = if metrics_addr.is_some() {
+        Metrics::new()
+    } else {
+        Metrics::off()
+    };
+    let ctx = Context::new(super::shared(config), store)
+        .context("setting up the HTTP client")?
+        .with_metrics(metrics.clone());
     let watchdog = sd_notify::watchdog_enabled();
     let heartbeat = Heartbeat::for_watchdog(watchdog);
     let stall_file = std::env::var_os(STALL_FILE_VAR).map(PathBuf::from);
     runtime.block_on(async {
         let shutdown = CancellationToken::new();
+        let server = match metrics_addr {
+            Some(addr) => {
+                let listener = metrics::server::bind(addr)
+                    .await
+                    .with_context(|| format!("metrics: cannot listen on {addr}"))?;
+                // The bound address, not the configured one: port 0 picks a free port.
+                let bound = listener.local_addr().unwrap_or(addr);
+                info!(metrics_addr = %bound, "serving /metrics and /healthz");
+                Some(tokio::spawn(metrics::server::serve(
+                    listener,
+                    metrics,
+                    heartbeat.clone(),
+                    shutdown.child_token(),
+                )))
+            }
+            None => None,
+        };
         let (reload_tx, reloads) = mpsc::channel(4);
         let signals = tokio::spawn(handle_signals(shutdown.clone(), config_path, reload_tx));
         let pinger = watchdog.map(|timeout| {
@@ -58,6 +86,9 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
         signals.abort();
         if let Some(pinger) = pinger {
             pinger.abort();
+        }
+        if let Some(server) = server {
+            server.abort();
         }
         result.context("running the scheduler")
     })?;

@@ -81,7 +81,9 @@ impl FetchError {
             FetchError::Connect(_) => "connect",
             FetchError::TooManyRedirects | FetchError::BadRedirect(_) => "redirect",
             FetchError::TooLarge(_) => "too_large",
-            FetchError::Status(_) => "status",
+            FetchError::Status(400..=499) => "http_4xx",
+            FetchError::Status(500..=599) => "http_5xx",
+            FetchError::Status(_) => "http_other",
             FetchError::Body(_) => "body",
             FetchError::Request(_) => "request",
         }

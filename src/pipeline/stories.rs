@@ -14,6 +14,7 @@ use super::{Context, JobError};
 use crate::config::{Baseline, StoryConfig};
 use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
+use crate::metrics::{ArticleOutcome, Target};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
 use crate::store::{ArticleVersion, Source, Verdict};
 use crate::story::{self, Background, Fields, Judgement, Matcher, StorySpec, topic};
@@ -93,6 +94,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         store_match(ctx, story, &decision, page, is_new).await?;
         if is_new {
             report.matched += 1;
+            ctx.metrics.matches_stored(1);
             matched
                 .entry(story.clone())
                 .or_default()
@@ -522,6 +524,7 @@ async fn fetch_article(
     let parsed = Url::parse(url).ok()?;
     if !ctx.fetcher.allowed_by_robots(&parsed).await {
         debug!(url, "robots.txt disallows the article");
+        ctx.metrics.article_fetched(ArticleOutcome::Disallowed);
         return stored.map(|s| (s, false));
     }
     let validators = stored
@@ -539,6 +542,11 @@ async fn fetch_article(
                     FetchOutcome::NotModified { .. } => None,
                     _ => Some("not available".to_string()),
                 };
+                ctx.metrics.article_fetched(if note.is_none() {
+                    ArticleOutcome::NotModified
+                } else {
+                    ArticleOutcome::Unavailable
+                });
                 let key = url.to_string();
                 let _ = ctx
                     .db(move |s| s.article_checked(&key, note.as_deref(), Utc::now()))
@@ -548,6 +556,8 @@ async fn fetch_article(
         },
         Err(err) => {
             warn!(url, error = %err, "cannot fetch article");
+            ctx.metrics.article_fetched(ArticleOutcome::Error);
+            ctx.metrics.fetch_error(Target::Article, err.kind());
             let (key, msg) = (url.to_string(), err.to_string());
             let _ = ctx
                 .db(move |s| s.article_checked(&key, Some(&msg), Utc::now()))
@@ -555,6 +565,7 @@ async fn fetch_article(
             return stored.map(|s| (s, false));
         }
     };
+    ctx.metrics.article_fetched(ArticleOutcome::Ok);
     let base = response.url.clone();
     let content_type = response.content_type.clone();
     let body = response.body;

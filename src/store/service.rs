@@ -47,6 +47,16 @@ impl Store {
             .what(|| "read next due configured feed".into())
     }
 
+    /// How many feeds among `urls` are marked gone.
+    pub fn gone_among(&self, urls: &[String]) -> Result<usize> {
+        const SQL: &str = "SELECT COUNT(*) FROM feeds
+             WHERE gone = 1 AND url IN (SELECT value FROM json_each(?1))";
+        self.conn
+            .query_row(SQL, [url_list(urls)], |row| row.get::<_, i64>(0))
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .what(|| "count gone configured feeds".into())
+    }
+
     /// Moves a healthy feed's next fetch forward to `at` if it is later, so a shortened
     /// interval takes effect now instead of after the old one. Failing feeds keep their
     /// backoff: a config edit must not bypass a server's Retry-After.

@@ -3,7 +3,8 @@
 //! notify socket, and lets the CLI read its database while it runs.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -80,6 +81,19 @@ impl Daemon {
 
     fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The address `[settings] metrics` was bound to, from its startup log line.
+    async fn metrics_addr(&self) -> String {
+        self.wait_for_log("metrics_addr=", Duration::from_secs(10))
+            .await;
+        let log = self.log();
+        let at = log.find("metrics_addr=").expect("metrics_addr in the log") + 13;
+        log[at..]
+            .split_whitespace()
+            .next()
+            .expect("an address after metrics_addr=")
+            .to_string()
     }
 
     /// Waits until the log contains `text`, failing the test after `limit`.
@@ -444,7 +458,11 @@ fn watchdogs(messages: &[String]) -> usize {
 async fn notifies_ready_pings_the_watchdog_only_while_making_progress() {
     let server = MockServer::start().await;
     let feed = scripted(&server, "/feed.xml", |_| ok(two_items(), RSS)).await;
-    let env = TestEnv::new(FAST, &[Feed::new(format!("{}/feed.xml", server.uri()))]);
+    let settings = [FAST, &[("metrics", "\"127.0.0.1:0\"")]].concat();
+    let env = TestEnv::new(
+        &settings,
+        &[Feed::new(format!("{}/feed.xml", server.uri()))],
+    );
     let socket_path = env.dir().join("notify.sock");
     let stall = env.dir().join("stall");
     let notify = NotifySocket::bind(&socket_path);
@@ -464,6 +482,8 @@ async fn notifies_ready_pings_the_watchdog_only_while_making_progress() {
     let healthy = notify.collect(Duration::from_secs(3));
     assert!(watchdogs(&healthy) >= 4, "{healthy:?}\n{}", daemon.log());
     assert!(feed.count() >= 1);
+    let metrics = daemon.metrics_addr().await;
+    assert_eq!(get(&metrics, "/healthz"), (200, "ok\n".to_string()));
 
     // Stall the scheduler loop: the pings stop although the process is alive.
     std::fs::write(&stall, "").unwrap();
@@ -471,11 +491,20 @@ async fn notifies_ready_pings_the_watchdog_only_while_making_progress() {
     let stalled = notify.collect(Duration::from_secs(2));
     assert_eq!(watchdogs(&stalled), 0, "{stalled:?}\n{}", daemon.log());
     assert!(daemon.log().contains("withholding the watchdog ping"));
+    // /healthz judges as the watchdog does.
+    let (status, reason) = get(&metrics, "/healthz");
+    assert_eq!(status, 503, "{reason}");
+    assert!(
+        reason.starts_with("scheduler made no progress for "),
+        "{reason}"
+    );
+    assert_eq!(reason.lines().count(), 1, "{reason}");
 
     // Unstalled, it pings again.
     std::fs::remove_file(&stall).unwrap();
     let resumed = notify.collect(Duration::from_secs(2));
     assert!(watchdogs(&resumed) >= 2, "{resumed:?}\n{}", daemon.log());
+    assert_eq!(get(&metrics, "/healthz").0, 200);
 
     daemon.signal("TERM");
     notify.until("STOPPING=1", Duration::from_secs(5));
@@ -572,4 +601,150 @@ async fn runs_the_story_stage_on_what_the_feed_jobs_touched() {
     daemon.signal("TERM");
     let (code, log) = daemon.wait(Duration::from_secs(15));
     assert_eq!(code, Some(0), "{log}");
+}
+
+/// Sends `request` (raw bytes) to `addr` and returns the status and body of the answer; the
+/// server closes each connection after one response.
+fn exchange(addr: &str, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect to the metrics address");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).expect("send the request");
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .expect("read the response");
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, body)| body.to_string());
+    (status, body)
+}
+
+/// `GET path` on the metrics endpoint.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    exchange(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    )
+}
+
+/// The value of the sample starting with `series` (name and labels) in a scrape.
+fn sample(scrape: &str, series: &str) -> f64 {
+    scrape
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn serves_metrics_that_count_polls_items_and_errors_by_kind() {
+    let server = MockServer::start().await;
+    let good = scripted(&server, "/feed.xml", |_| ok(two_items(), RSS)).await;
+    scripted(&server, "/broken.xml", |_| ResponseTemplate::new(500)).await;
+    scripted(&server, "/page.xml", |_| {
+        ok("<html><body>not a feed</body></html>", "text/html")
+    })
+    .await;
+    let settings = [FAST, &[("metrics", "\"127.0.0.1:0\"")]].concat();
+    let env = TestEnv::new(
+        &settings,
+        &[
+            Feed::new(format!("{}/feed.xml", server.uri())),
+            Feed::new(format!("{}/broken.xml", server.uri())),
+            Feed::new(format!("{}/page.xml", server.uri())),
+        ],
+    );
+    let daemon = Daemon::start(&env, &[]);
+    let addr = daemon.metrics_addr().await;
+
+    // A client that connects and sends nothing must not hold up the others.
+    let _idle = TcpStream::connect(&addr).expect("connect");
+    let mut scrape = String::new();
+    let counted = wait_until(Duration::from_secs(15), || {
+        scrape = get(&addr, "/metrics").1;
+        sample(&scrape, r#"followup_feed_polls_total{outcome="ok"}"#) >= 1.0
+            && sample(
+                &scrape,
+                r#"followup_fetch_errors_total{target="feed",kind="http_5xx"}"#,
+            ) >= 1.0
+            && sample(
+                &scrape,
+                r#"followup_fetch_errors_total{target="feed",kind="parse"}"#,
+            ) >= 1.0
+    })
+    .await;
+    assert!(counted, "{scrape}\n{}", daemon.log());
+    assert!(good.count() >= 1);
+    // The feed offered two items; later polls find them unchanged.
+    assert_eq!(
+        sample(&scrape, r#"followup_items_stored_total{change="new"}"#),
+        2.0,
+        "{scrape}"
+    );
+    assert!(sample(&scrape, r#"followup_feed_polls_total{outcome="error"}"#) >= 2.0);
+    assert!(sample(&scrape, "followup_poll_duration_seconds_count") >= 3.0);
+    assert!(sample(&scrape, "followup_last_successful_poll_timestamp_seconds") > 1.0e9);
+    assert_eq!(
+        sample(&scrape, "followup_feeds_configured"),
+        3.0,
+        "{scrape}"
+    );
+    assert!(scrape.contains("# TYPE followup_poll_duration_seconds histogram"));
+    assert!(scrape.trim_end().ends_with("# EOF"), "{scrape}");
+
+    assert_eq!(get(&addr, "/healthz"), (200, "ok\n".to_string()));
+    assert_eq!(get(&addr, "/nope").0, 404);
+    assert_eq!(get(&addr, "/metrics/").0, 404);
+    assert_eq!(
+        exchange(&addr, b"POST /metrics HTTP/1.1\r\nHost: x\r\n\r\n").0,
+        405
+    );
+    // Garbage and an oversized head are refused, and the server keeps serving.
+    assert_eq!(exchange(&addr, b"HELLO THERE\r\n\r\n").0, 400);
+    let huge = format!(
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    // hyper answers 431 and closes; the close may reset the connection before the answer
+    // is read, so only a wrong answer fails.
+    if let Ok(mut stream) = TcpStream::connect(&addr) {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let _ = stream.write_all(huge.as_bytes());
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+            "{answer}"
+        );
+    }
+    assert_eq!(get(&addr, "/healthz").0, 200);
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[tokio::test]
+async fn a_taken_metrics_port_fails_the_start_naming_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let env = TestEnv::new(&[("metrics", &toml_string(&addr))], &[]);
+    let run = env.run(&["run"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains(&format!("metrics: cannot listen on {addr}: ")),
+        "{}",
+        run.stderr
+    );
 }
