@@ -90,7 +90,10 @@ pub enum Command {
     Prune(prune::Args),
 }
 
-/// Starts logging to stderr; `RUST_LOG` wins over `-v`.
+/// Starts logging to stderr; `RUST_LOG` wins over `-v`. When stderr is the journal stream
+/// systemd set up, lines carry no colours or timestamps (journald stamps them) and start
+/// with a `<N>` syslog priority, which journald turns into the entry's priority
+/// (`SyslogLevelPrefix=`, on by default), so `journalctl -p warning` finds the problems.
 pub fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
@@ -99,18 +102,75 @@ pub fn init_tracing(verbose: u8) {
         _ => "followup=trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    // Under systemd journald stamps lines itself and colours are noise.
-    let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+    let journal = stderr_is_journal();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(!journal && std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     let _ = if journal {
-        builder.without_time().try_init()
+        let format = tracing_subscriber::fmt::format()
+            .with_target(false)
+            .with_ansi(false)
+            .without_time();
+        builder.event_format(Prioritised(format)).try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// An event format that puts the event's syslog priority (`<3>` error … `<7>` debug) before
+/// what the inner format writes.
+struct Prioritised<F>(F);
+
+impl<S, N, F> tracing_subscriber::fmt::FormatEvent<S, N> for Prioritised<F>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+    F: tracing_subscriber::fmt::FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        write!(writer, "<{}>", syslog_priority(*event.metadata().level()))?;
+        self.0.format_event(ctx, writer, event)
+    }
+}
+
+/// The syslog priority of a `tracing` level (syslog has no level below debug).
+fn syslog_priority(level: tracing::Level) -> u8 {
+    match level {
+        tracing::Level::ERROR => 3,
+        tracing::Level::WARN => 4,
+        tracing::Level::INFO => 6,
+        tracing::Level::DEBUG | tracing::Level::TRACE => 7,
+    }
+}
+
+/// Whether stderr is the journal stream systemd connected: `JOURNAL_STREAM` names its
+/// `device:inode`. A shell started by a user service inherits the variable with another
+/// stderr, and must keep ordinary lines (systemd.exec(5), `$JOURNAL_STREAM`).
+fn stderr_is_journal() -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let Some(stream) = std::env::var_os("JOURNAL_STREAM") else {
+        return false;
+    };
+    let Some((dev, ino)) = stream.to_str().and_then(|s| s.split_once(':')) else {
+        return false;
+    };
+    let (Ok(dev), Ok(ino)) = (dev.parse::<u64>(), ino.parse::<u64>()) else {
+        return false;
+    };
+    let Ok(fd) = std::io::stderr().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    std::fs::File::from(fd)
+        .metadata()
+        .is_ok_and(|meta| meta.dev() == dev && meta.ino() == ino)
 }
 
 /// Runs the parsed command.

@@ -1,5 +1,8 @@
 //! What a packaged service needs besides the daemon: shell completions and a man page that
-//! match this build, and reporting commands that never write to the database.
+//! match this build, reporting commands that never write to the database, and log lines
+//! fit for the journal.
+
+use std::process::{Command, Stdio};
 
 use crate::util::{Feed, TestEnv};
 
@@ -54,4 +57,66 @@ fn reporting_on_an_outdated_schema_says_how_to_upgrade() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("older than"), "{}", run.stderr);
     assert!(run.stderr.contains("followup poll"), "{}", run.stderr);
+}
+
+/// Runs `poll` (whose one feed refuses connections, so it logs a warning) through `sh`,
+/// with `JOURNAL_STREAM` set to `stream`, where `$STDERR` stands for stderr's own
+/// `device:inode` as systemd would write it. Returns stderr.
+fn poll_log_with_journal_stream(stream: &str) -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/feed.xml", closed.local_addr().unwrap());
+    drop(closed);
+    let env = TestEnv::new(&[], &[Feed::new(url)]);
+    let script = format!(
+        "STDERR=$(stat -L -c %d:%i /proc/self/fd/2) || exit 9; JOURNAL_STREAM=\"{stream}\" exec \"$0\" --config \"$1\" poll"
+    );
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_followup"))
+        .arg(&env.config)
+        .current_dir(env.dir())
+        .env_remove("RUST_LOG")
+        .env_remove("JOURNAL_STREAM")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sh");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    stderr
+}
+
+/// Whether a log line starts with an RFC 3339 timestamp.
+fn stamped(line: &str) -> bool {
+    line.get(..4)
+        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        && line.contains('T')
+}
+
+#[test]
+fn under_systemd_lines_carry_a_priority_and_no_colour_or_timestamp() {
+    let log = poll_log_with_journal_stream("$STDERR");
+    let warning = log
+        .lines()
+        .find(|l| l.contains("feed fetch failed"))
+        .unwrap_or_else(|| panic!("no warning in {log}"));
+    assert!(!warning.contains('\x1b'), "{warning:?}");
+    // journald reads the leading <4> as the priority (warning) and strips it.
+    let rest = warning
+        .strip_prefix("<4>")
+        .unwrap_or_else(|| panic!("no <4> priority: {warning}"));
+    assert!(rest.trim_start().starts_with("WARN "), "{warning}");
+    assert!(rest.contains("feed_url=http://127.0.0.1:"), "{warning}");
+}
+
+#[test]
+fn a_journal_stream_that_is_not_stderr_keeps_ordinary_lines() {
+    // A shell started by a user service inherits JOURNAL_STREAM with another stderr.
+    let log = poll_log_with_journal_stream("1:1");
+    let warning = log
+        .lines()
+        .find(|l| l.contains("feed fetch failed"))
+        .unwrap_or_else(|| panic!("no warning in {log}"));
+    assert!(stamped(warning), "{warning}");
+    assert!(!warning.starts_with('<'), "{warning}");
 }
