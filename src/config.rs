@@ -125,6 +125,18 @@ pub struct FeedConfig {
     pub interval: Option<Duration>,
 }
 
+impl FeedConfig {
+    /// A stable text of the entry's settings besides its URL (the URL is the feed's
+    /// identity), stored with the feed so an edit of its config line is noticed.
+    pub fn fingerprint(&self) -> String {
+        serde_json::json!({
+            "name": self.name,
+            "interval_ms": self.interval.map(|d| d.as_millis().to_string()),
+        })
+        .to_string()
+    }
+}
+
 /// Where a story's baseline article comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Baseline {

@@ -146,7 +146,8 @@ struct Loop {
 /// is an error; everything later is logged and retried.
 pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
     let feeds = ctx.config.feeds.clone();
-    ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    let revived = ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    pipeline::log_revived(&revived);
     let mut state = Loop::new(ctx);
     let (events_tx, mut events) = mpsc::unbounded_channel();
     let tracker = TaskTracker::new();
@@ -434,9 +435,12 @@ impl Loop {
             }
         };
         let feeds = config.feeds.clone();
-        if let Err(err) = self.ctx.db(move |s| s.sync_feeds(&feeds)).await {
-            error!(error = %err, "reloaded config: cannot register its feeds; keeping the old config");
-            return;
+        match self.ctx.db(move |s| s.sync_feeds(&feeds)).await {
+            Ok(revived) => pipeline::log_revived(&revived),
+            Err(err) => {
+                error!(error = %err, "reloaded config: cannot register its feeds; keeping the old config");
+                return;
+            }
         }
         let now = Utc::now();
         for feed in &config.feeds {

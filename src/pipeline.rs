@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use tracing::{debug, instrument, warn};
+use tracing::{debug, info, instrument, warn};
 
 use crate::config::{Config, FeedConfig};
 use crate::fetch::feed::{self, ParsedFeed};
@@ -154,7 +154,8 @@ impl Context {
 /// skipped.
 pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
     let feeds = ctx.config.feeds.clone();
-    ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    let revived = ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    log_revived(&revived);
     let concurrency = ctx.config.settings.concurrency;
     let reports: Vec<FeedReport> = futures_util::stream::iter(ctx.config.feeds.iter())
         .map(|feed| poll_feed(ctx, feed))
@@ -167,6 +168,13 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
         .collect();
     let round = stories::run_round(ctx, &touched).await?;
     Ok((reports, round))
+}
+
+/// Logs the feeds [`Store::sync_feeds`] revived.
+pub fn log_revived(urls: &[String]) {
+    for url in urls {
+        info!(feed_url = %url, "gone feed revived: its config line changed");
+    }
 }
 
 /// Runs one feed's job. Every failure ends up in the report and on the feed row.
@@ -308,7 +316,9 @@ async fn run_job(
                 }
                 FetchOutcome::Gone => {
                     record.status = Some(410);
-                    record.error = Some("gone (HTTP 410): fix or remove its config line".into());
+                    record.error = Some(
+                        "gone (HTTP 410): not polled again until its config line is edited".into(),
+                    );
                     record.gone = true;
                     status = Some(FeedStatus::Gone);
                     Outcome::Failed { errors }

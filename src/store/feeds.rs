@@ -76,19 +76,38 @@ fn feed_from_row(row: &rusqlite::Row) -> rusqlite::Result<FeedState> {
 
 impl Store {
     /// Makes sure every configured feed has a row, and keeps names current. Rows of feeds no
-    /// longer configured stay (their items are history) but are not scheduled.
-    pub fn sync_feeds(&mut self, feeds: &[FeedConfig]) -> Result<()> {
-        const UPSERT: &str = "INSERT INTO feeds (url, name) VALUES (?1, ?2)
-             ON CONFLICT (url) DO UPDATE SET name = excluded.name";
+    /// longer configured stay (their items are history) but are not scheduled. A feed marked
+    /// gone whose config line changed since the last sync is revived: gone mark, error
+    /// backoff and redirect target cleared, due at once. Returns the revived URLs.
+    pub fn sync_feeds(&mut self, feeds: &[FeedConfig]) -> Result<Vec<String>> {
+        // An edited config line is the operator's answer to "gone: not polled again until
+        // its config line is edited": the feed starts afresh from its configured URL.
+        const REVIVE: &str = "UPDATE feeds SET gone = 0, error_count = 0, failing_since = NULL,
+                 last_error = NULL, next_fetch = NULL, fetch_url = NULL
+             WHERE url = ?1 AND gone = 1 AND config IS NOT NULL AND config <> ?2";
+        const UPSERT: &str = "INSERT INTO feeds (url, name, config) VALUES (?1, ?2, ?3)
+             ON CONFLICT (url) DO UPDATE SET name = excluded.name, config = excluded.config";
         let tx = self.conn.transaction().what(|| "begin sync feeds".into())?;
+        let mut revived = Vec::new();
         {
-            let mut stmt = tx.prepare_cached(UPSERT).what(|| UPSERT.into())?;
+            let mut revive = tx.prepare_cached(REVIVE).what(|| REVIVE.into())?;
+            let mut upsert = tx.prepare_cached(UPSERT).what(|| UPSERT.into())?;
             for feed in feeds {
-                stmt.execute(params![feed.url.as_str(), feed.name])
+                let config = feed.fingerprint();
+                if revive
+                    .execute(params![feed.url.as_str(), config])
+                    .what(|| format!("revive feed {}", feed.url))?
+                    > 0
+                {
+                    revived.push(feed.url.to_string());
+                }
+                upsert
+                    .execute(params![feed.url.as_str(), feed.name, config])
                     .what(|| format!("register feed {}", feed.url))?;
             }
         }
-        tx.commit().what(|| "commit sync feeds".into())
+        tx.commit().what(|| "commit sync feeds".into())?;
+        Ok(revived)
     }
 
     /// The stored state of the feed configured at `url`.
@@ -223,6 +242,87 @@ mod tests {
             name: Some("Test".into()),
             interval: None,
         }
+    }
+
+    #[test]
+    fn an_edited_config_line_revives_a_gone_feed_and_nothing_else_does() {
+        let mut store = Store::memory().unwrap();
+        let url = "https://a.example/rss";
+        assert!(store.sync_feeds(&[feed(url)]).unwrap().is_empty());
+        let id = store.feed(url).unwrap().unwrap().id;
+        let at = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let gone = FetchRecord {
+            at,
+            status: Some(410),
+            error: Some("gone".into()),
+            fetch_url: Some("https://b.example/rss".into()),
+            gone: true,
+            next_fetch: at + chrono::Duration::hours(8),
+            ..Default::default()
+        };
+        store.commit_feed(id, &gone, &[]).unwrap();
+        store.commit_feed(id, &gone, &[]).unwrap();
+        // The same line again (a restart, a reload) keeps it gone.
+        assert!(store.sync_feeds(&[feed(url)]).unwrap().is_empty());
+        let state = store.feed(url).unwrap().unwrap();
+        assert!(state.gone && state.error_count == 2);
+
+        let mut edited = feed(url);
+        edited.interval = Some(std::time::Duration::from_secs(3600));
+        assert_eq!(store.sync_feeds(&[edited.clone()]).unwrap(), vec![url]);
+        let state = store.feed(url).unwrap().unwrap();
+        assert!(!state.gone, "{state:?}");
+        assert_eq!(state.error_count, 0);
+        assert_eq!(state.failing_since, None);
+        assert_eq!(state.last_error, None);
+        assert_eq!(state.fetch_url, None);
+        assert_eq!(state.next_fetch, None);
+        assert_eq!(state.last_status, Some(410));
+        assert_eq!(store.due_feeds(at, 10).unwrap(), vec![url]);
+        // Once revived, syncing the edited line again changes nothing.
+        assert!(store.sync_feeds(&[edited]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_healthy_or_unrecorded_feed_is_not_rescheduled_by_an_edit() {
+        let mut store = Store::memory().unwrap();
+        let url = "https://a.example/rss";
+        store.sync_feeds(&[feed(url)]).unwrap();
+        let id = store.feed(url).unwrap().unwrap().id;
+        let at = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let limited = FetchRecord {
+            at,
+            status: Some(429),
+            error: Some("rate limited".into()),
+            next_fetch: at + chrono::Duration::hours(2),
+            ..Default::default()
+        };
+        store.commit_feed(id, &limited, &[]).unwrap();
+        let mut renamed = feed(url);
+        renamed.name = Some("Renamed".into());
+        assert!(store.sync_feeds(&[renamed]).unwrap().is_empty());
+        let state = store.feed(url).unwrap().unwrap();
+        // A server's Retry-After is not bypassed by a config edit.
+        assert_eq!(state.error_count, 1);
+        assert_eq!(state.next_fetch, Some(at + chrono::Duration::hours(2)));
+
+        // A gone row synced before the config column existed is only recorded, not revived.
+        store
+            .commit_feed(
+                id,
+                &FetchRecord {
+                    gone: true,
+                    ..limited
+                },
+                &[],
+            )
+            .unwrap();
+        store
+            .conn
+            .execute("UPDATE feeds SET config = NULL", [])
+            .unwrap();
+        assert!(store.sync_feeds(&[feed(url)]).unwrap().is_empty());
+        assert!(store.feed(url).unwrap().unwrap().gone);
     }
 
     #[test]

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_stories.sql"),
     include_str!("../../migrations/0003_digests.sql"),
     include_str!("../../migrations/0004_item_feed_index.sql"),
+    include_str!("../../migrations/0005_feed_config.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

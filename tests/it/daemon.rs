@@ -748,3 +748,55 @@ async fn a_taken_metrics_port_fails_the_start_naming_the_address() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn sighup_with_an_edited_line_revives_a_gone_feed() {
+    let server = MockServer::start().await;
+    let feed = scripted(&server, "/feed.xml", |n| {
+        if n == 1 {
+            ResponseTemplate::new(410)
+        } else {
+            ok(two_items(), RSS)
+        }
+    })
+    .await;
+    let url = format!("{}/feed.xml", server.uri());
+    let env = TestEnv::new(FAST, &[Feed::new(url.clone())]);
+    let daemon = Daemon::start(&env, &[]);
+    assert!(wait_until(Duration::from_secs(10), || feed.count() >= 1).await);
+    assert!(
+        wait_until(Duration::from_secs(5), || env.feed(&url)["gone"] == true).await,
+        "{}",
+        daemon.log()
+    );
+    // Gone: not polled again, however short the interval.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(feed.count(), 1, "{}", daemon.log());
+
+    let original = std::fs::read_to_string(&env.config).unwrap();
+    let line = format!("url = {}\n", toml_string(&url));
+    std::fs::write(
+        &env.config,
+        original.replace(&line, &format!("{line}name = \"Back\"\n")),
+    )
+    .unwrap();
+    daemon.signal("HUP");
+    daemon
+        .wait_for_log("gone feed revived", Duration::from_secs(5))
+        .await;
+    assert!(
+        wait_until(Duration::from_secs(5), || feed.count() >= 2).await,
+        "{}",
+        daemon.log()
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || env.feed(&url)["gone"] == false).await,
+        "{}",
+        daemon.log()
+    );
+    assert_eq!(titles(&env.items(&[])).len(), 2);
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+}

@@ -1,5 +1,5 @@
 //! `followup poll` against servers that behave well and badly: conditional GET, edited
-//! items, broken feeds among good ones, redirects and 410 Gone.
+//! items, broken feeds among good ones, redirects, 410 Gone and its revival.
 
 use std::time::Duration;
 
@@ -7,7 +7,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::util::{
-    Feed, TestEnv, endless_chunked_server, fixture, header, ok, requests_to, rss, serve, titles,
+    Feed, TestEnv, config_text, endless_chunked_server, fixture, header, ok, requests_to, rss,
+    serve, titles, toml_string,
 };
 
 const RSS: &str = "application/rss+xml";
@@ -366,4 +367,40 @@ async fn gone_feed_is_marked_and_not_requested_again() {
     assert_eq!(requests_to(&server, "/gone.xml").await.len(), 1);
     assert_eq!(requests_to(&server, "/alive.xml").await.len(), 2);
     assert_eq!(env.feed(&gone_url)["gone"], true);
+}
+
+#[tokio::test]
+async fn editing_a_gone_feeds_config_line_revives_it() {
+    let server = MockServer::start().await;
+    serve(&server, "/gone.xml", ResponseTemplate::new(410)).await;
+    let url = format!("{}/gone.xml", server.uri());
+    let feeds = [url.clone()];
+    let env = TestEnv::raw(&config_text(&feeds, ""));
+    env.poll();
+    env.poll();
+    assert_eq!(requests_to(&server, "/gone.xml").await.len(), 1);
+    let gone = env.feed(&url);
+    assert_eq!(gone["gone"], true, "{gone}");
+    assert!(
+        gone["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("until its config line is edited")),
+        "{gone}"
+    );
+
+    // The publisher is back at the same URL; the operator edits the line (a name here).
+    server.reset().await;
+    serve(&server, "/gone.xml", ok(fixture("rdf.xml"), RSS)).await;
+    env.rewrite(&config_text(&feeds, "").replace(
+        &format!("url = {}\n", toml_string(&url)),
+        &format!("url = {}\nname = \"Back again\"\n", toml_string(&url)),
+    ));
+    let run = env.poll();
+    assert!(run.stderr.contains("gone feed revived"), "{run:#?}");
+    assert_eq!(requests_to(&server, "/gone.xml").await.len(), 1);
+    let revived = env.feed(&url);
+    assert_eq!(revived["gone"], false, "{revived}");
+    assert_eq!(revived["error_count"], 0, "{revived}");
+    assert_eq!(revived["last_status"], 200, "{revived}");
+    assert!(!env.items(&[]).is_empty());
 }
