@@ -567,7 +567,8 @@ async fn runs_the_story_stage_on_what_the_feed_jobs_touched() {
     .await;
     let env = TestEnv::raw(&format!(
         "[settings]\ndatabase = {}\nallow_private_networks = true\ntimeout = \"5s\"\n\
-         per_host = 8\npoll_interval = \"1s\"\nmin_interval = \"1s\"\n\n\
+         per_host = 8\npoll_interval = \"1s\"\nmin_interval = \"1s\"\n\
+         metrics = \"127.0.0.1:0\"\n\n\
          [[feed]]\nurl = {}\n\n\
          [[story]]\nid = \"dam\"\ntitle = \"Dam breach\"\n\
          entities = [\"Velmora Dam\", \"Ostrava Water Board\"]\nsince = \"2031-05-01\"\n",
@@ -597,6 +598,25 @@ async fn runs_the_story_stage_on_what_the_feed_jobs_touched() {
         wait_until(Duration::from_secs(10), || articles.count() >= 2).await,
         "the matched article was not re-checked:\n{}",
         daemon.log()
+    );
+    // The story stage counts into the metrics too.
+    let addr = daemon.metrics_addr().await;
+    let mut scrape = String::new();
+    let counted = wait_until(Duration::from_secs(10), || {
+        scrape = get(&addr, "/metrics").1;
+        let pages = sample(&scrape, r#"followup_article_fetches_total{outcome="ok"}"#)
+            + sample(
+                &scrape,
+                r#"followup_article_fetches_total{outcome="not_modified"}"#,
+            );
+        pages >= 2.0
+    })
+    .await;
+    assert!(counted, "{scrape}");
+    assert_eq!(
+        sample(&scrape, "followup_matches_stored_total"),
+        1.0,
+        "{scrape}"
     );
     daemon.signal("TERM");
     let (code, log) = daemon.wait(Duration::from_secs(15));
