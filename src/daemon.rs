@@ -422,6 +422,12 @@ impl Loop {
                 "settings.database changed; restart the daemon to use the new database"
             );
         }
+        if config.settings.metrics != old.settings.metrics {
+            warn!(
+                metrics = ?old.settings.metrics,
+                "settings.metrics changed; restart the daemon to serve on the new address"
+            );
+        }
         let fetcher = if same_client(&old.settings, &config.settings) {
             // Keeps the per-host budgets shared with jobs still running, and robots.txt.
             self.ctx.fetcher.clone()
