@@ -92,6 +92,9 @@ pub struct Settings {
     pub retention: Option<Duration>,
     /// Where `run` serves `/metrics` and `/healthz` (`metrics`, e.g. "127.0.0.1:9464"; default off).
     pub metrics: Option<SocketAddr>,
+    /// Largest the database may grow (`max_db_size`, default unlimited); past it writes fail
+    /// as on a full disk, and the daemon waits for the limit to be raised.
+    pub max_db_size: Option<u64>,
 }
 
 impl Default for Settings {
@@ -110,6 +113,7 @@ impl Default for Settings {
             allow_private_networks: false,
             retention: None,
             metrics: None,
+            max_db_size: None,
         }
     }
 }
@@ -294,6 +298,7 @@ struct RawSettings {
     allow_private_networks: Option<bool>,
     retention: Option<Spanned<String>>,
     metrics: Option<Spanned<String>>,
+    max_db_size: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,6 +450,28 @@ impl Located<'_> {
         })
     }
 
+    /// A byte size such as `"10MiB"`, larger than zero; `None` when the key is absent.
+    fn size(&self, key: &str, value: &Option<Spanned<String>>) -> Result<Option<u64>, ConfigError> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let parsed = value
+            .get_ref()
+            .trim()
+            .parse::<bytesize::ByteSize>()
+            .map_err(|err| {
+                self.error(
+                    value.span(),
+                    format!("{key}: invalid size {:?}: {err}", value.get_ref()),
+                )
+            })?
+            .as_u64();
+        if parsed == 0 {
+            return Err(self.error(value.span(), format!("{key}: must be larger than zero")));
+        }
+        Ok(Some(parsed))
+    }
+
     fn count(&self, key: &str, value: &Spanned<i64>) -> Result<usize, ConfigError> {
         match usize::try_from(*value.get_ref()) {
             Ok(n) if (1..=10_000).contains(&n) => Ok(n),
@@ -518,24 +545,10 @@ fn settings(here: &Located, dir: &Path, raw: RawSettings) -> Result<Settings, Co
         Some(db) => dir.join(db.get_ref()),
         None => default_database(),
     };
-    let max_body = match &raw.max_body {
-        Some(v) => v
-            .get_ref()
-            .trim()
-            .parse::<bytesize::ByteSize>()
-            .map_err(|err| {
-                here.error(
-                    v.span(),
-                    format!("max_body: invalid size {:?}: {err}", v.get_ref()),
-                )
-            })?
-            .as_u64(),
-        None => 10 * 1024 * 1024,
-    };
-    if max_body == 0 {
-        let span = raw.max_body.as_ref().map_or(0..0, Spanned::span);
-        return Err(here.error(span, "max_body: must be larger than zero".into()));
-    }
+    let max_body = here
+        .size("max_body", &raw.max_body)?
+        .unwrap_or(10 * 1024 * 1024);
+    let max_db_size = here.size("max_db_size", &raw.max_db_size)?;
     let min_interval = duration(
         "min_interval",
         &raw.min_interval,
@@ -580,6 +593,7 @@ fn settings(here: &Located, dir: &Path, raw: RawSettings) -> Result<Settings, Co
             .as_ref()
             .map(|v| here.socket_addr("metrics", v))
             .transpose()?,
+        max_db_size,
     })
 }
 

@@ -22,6 +22,7 @@ use tracing::{debug, error, info, warn};
 use crate::config::{Config, FeedConfig, Settings};
 use crate::fetch::Fetcher;
 use crate::pipeline::{self, Context, JobError, stories};
+use crate::store::DiskProblem;
 
 /// How long in-flight jobs may take to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -36,6 +37,9 @@ const STORY_DEBOUNCE: Duration = Duration::from_secs(2);
 const CANCEL_WAIT: Duration = Duration::from_secs(2);
 /// How often `retention` is applied: daily is enough for a window counted in days.
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
+/// While the database cannot be written, how long the loop waits before trying one feed
+/// again; fetching everything each pass would only be thrown away.
+const DISK_RETRY: Duration = Duration::from_secs(10);
 
 /// Liveness of the scheduler loop: the loop beats after each healthy pass; the watchdog
 /// pings systemd, and `/healthz` answers 200, only while the last beat is recent.
@@ -106,14 +110,24 @@ pub struct Control {
 
 /// What workers report back to the loop.
 enum Event {
-    /// A feed job ended; `touched` are its new or changed items, `gone` whether it got a 410.
+    /// A feed job ended; `touched` are its new or changed items, `gone` whether it got a
+    /// 410, `disk` why its result could not be stored.
     FeedDone {
         url: String,
         touched: Vec<i64>,
         gone: bool,
+        disk: Option<DiskProblem>,
     },
-    /// The story round ended.
-    StoriesDone,
+    /// The story round ended; `disk` as for a feed.
+    StoriesDone { disk: Option<DiskProblem> },
+}
+
+/// The database refuses writes (full disk, `max_db_size`, read-only file system).
+struct DiskTrouble {
+    /// What the last failure was.
+    problem: DiskProblem,
+    /// When a write last failed; the next feed starts [`DISK_RETRY`] later.
+    failed_at: Instant,
 }
 
 /// The scheduling state the loop owns.
@@ -139,6 +153,8 @@ struct Loop {
     last_prune: Option<Instant>,
     /// The feed gauges need recounting (start, reload, a feed went gone).
     gauges_stale: bool,
+    /// Set while the database cannot be written: one feed at a time probes it.
+    disk: Option<DiskTrouble>,
 }
 
 /// Runs until `control.shutdown` fires, then waits up to [`SHUTDOWN_GRACE`] for jobs in
@@ -167,7 +183,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
         }
         let mut healthy = true;
         let mut waiting = false;
-        let concurrency = state.ctx.config.settings.concurrency;
+        let concurrency = state.concurrency();
         let urls = state.urls.clone();
         let limit = concurrency * 4 + state.in_flight.len();
         let now = Utc::now();
@@ -186,16 +202,22 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
                     let ctx = state.ctx.clone();
                     let (tx, cancel) = (events_tx.clone(), cancel.clone());
                     tracker.spawn(async move {
-                        let (touched, gone) = tokio::select! {
+                        let (touched, gone, disk) = tokio::select! {
                             report = pipeline::poll_feed(&ctx, &feed) => {
-                                (report.touched, report.status == pipeline::FeedStatus::Gone)
+                                let gone = report.status == pipeline::FeedStatus::Gone;
+                                (report.touched, gone, report.disk)
                             }
                             _ = cancel.cancelled() => {
                                 warn!(feed_url = %url, "feed job cancelled at shutdown");
-                                (Vec::new(), false)
+                                (Vec::new(), false, None)
                             }
                         };
-                        let _ = tx.send(Event::FeedDone { url, touched, gone });
+                        let _ = tx.send(Event::FeedDone {
+                            url,
+                            touched,
+                            gone,
+                            disk,
+                        });
                     });
                 }
             }
@@ -226,6 +248,9 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
         }
         if let Some(wake) = state.story_wake() {
             nap = nap.min(wake);
+        }
+        if let Some(trouble) = &state.disk {
+            nap = nap.min(DISK_RETRY.saturating_sub(trouble.failed_at.elapsed()));
         }
         if healthy {
             control.heartbeat.beat();
@@ -277,6 +302,7 @@ impl Loop {
             last_round: Instant::now(),
             last_prune: None,
             gauges_stale: true,
+            disk: None,
         };
         state.index_feeds();
         state
@@ -333,17 +359,74 @@ impl Loop {
         self.urls = self.feeds.keys().cloned().collect();
     }
 
+    /// How many feed jobs may run now: none while a full or read-only database waits out
+    /// [`DISK_RETRY`], then one, to probe it; the configured number when it is writable.
+    fn concurrency(&self) -> usize {
+        match &self.disk {
+            None => self.ctx.config.settings.concurrency,
+            Some(trouble) if trouble.failed_at.elapsed() < DISK_RETRY => 0,
+            Some(_) => 1,
+        }
+    }
+
     fn handle(&mut self, event: Event) {
         match event {
-            Event::FeedDone { url, touched, gone } => {
+            Event::FeedDone {
+                url,
+                touched,
+                gone,
+                disk,
+            } => {
                 self.in_flight.remove(&url);
                 self.gauges_stale |= gone;
+                self.note_disk(disk);
                 if !touched.is_empty() {
                     self.touched.extend(touched);
                     self.touched_since.get_or_insert_with(Instant::now);
                 }
             }
-            Event::StoriesDone => self.stories_running = false,
+            Event::StoriesDone { disk } => {
+                self.stories_running = false;
+                if disk.is_some() {
+                    self.note_disk(disk);
+                }
+            }
+        }
+    }
+
+    /// Tracks whether the database takes writes, telling the operator once when it stops
+    /// (naming the file and why) and once when it takes them again. A feed whose result
+    /// was refused is still due, so it is fetched whole and stored after recovery.
+    fn note_disk(&mut self, disk: Option<DiskProblem>) {
+        let database = self.ctx.config.settings.database.display().to_string();
+        match (disk, self.disk.as_ref()) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                self.disk = None;
+                info!(database = %database, "database {database} is writable again; storing resumes");
+            }
+            (Some(problem), trouble) => {
+                if trouble.is_none_or(|t| t.problem != problem) {
+                    let advice = match problem {
+                        DiskProblem::Full => {
+                            "free disk space or raise settings.max_db_size (SIGHUP applies it)"
+                        }
+                        DiskProblem::ReadOnly => "make the file and its file system writable",
+                        DiskProblem::Io => "check the disk",
+                    };
+                    error!(
+                        database = %database,
+                        %problem,
+                        "database {database} cannot be written ({problem}): new results are not stored, \
+                         everything stored is kept; {advice}; retrying one feed every {}",
+                        humantime::format_duration(DISK_RETRY)
+                    );
+                }
+                self.disk = Some(DiskTrouble {
+                    problem,
+                    failed_at: Instant::now(),
+                });
+            }
         }
     }
 
@@ -393,6 +476,7 @@ impl Loop {
         let (events, cancel) = (events.clone(), cancel.clone());
         tracker.spawn(async move {
             debug!(touched = touched.len(), "story round started");
+            let mut disk = None;
             tokio::select! {
                 result = stories::run_round(&ctx, &touched) => match result {
                     Ok(report) => info!(
@@ -403,11 +487,14 @@ impl Loop {
                         "story round done"
                     ),
                     // Items stay in the re-judge window, so the next round retries them.
-                    Err(err) => warn!(error = %err, "story round failed"),
+                    Err(err) => {
+                        disk = err.disk_problem();
+                        warn!(error = %err, "story round failed");
+                    }
                 },
                 _ = cancel.cancelled() => warn!("story round cancelled at shutdown"),
             }
-            let _ = events.send(Event::StoriesDone);
+            let _ = events.send(Event::StoriesDone { disk });
         });
     }
 
@@ -440,6 +527,18 @@ impl Loop {
                 }
             }
         };
+        if config.settings.max_db_size != old.settings.max_db_size {
+            let max = config.settings.max_db_size;
+            if let Err(err) = self.ctx.db(move |s| s.limit_size(max)).await {
+                warn!(error = %err, "reloaded config: cannot apply max_db_size");
+            }
+        }
+        // Whatever was changed outside (space freed, a remount), try the database now.
+        if let Some(trouble) = &mut self.disk {
+            trouble.failed_at = Instant::now()
+                .checked_sub(DISK_RETRY)
+                .unwrap_or(trouble.failed_at);
+        }
         let feeds = config.feeds.clone();
         match self.ctx.db(move |s| s.sync_feeds(&feeds)).await {
             Ok(revived) => pipeline::log_revived(&revived),

@@ -17,7 +17,7 @@ use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use crate::metrics::{Metrics, PollOutcome, Target};
 use crate::model::FeedState;
 use crate::schedule::{self, Outcome, Policy};
-use crate::store::{FetchRecord, ItemChange, SavedItem, Store, StoreError};
+use crate::store::{DiskProblem, FetchRecord, ItemChange, SavedItem, Store, StoreError};
 
 /// What a round needs: the config, the HTTP client and the database.
 #[derive(Clone)]
@@ -87,6 +87,9 @@ pub struct FeedReport {
     pub status: FeedStatus,
     /// Items that are new or changed, for the story stage.
     pub touched: Vec<i64>,
+    /// Set when the result could not be stored because the database is full or read-only;
+    /// nothing of it was kept, so the feed is fetched whole again later.
+    pub disk: Option<DiskProblem>,
 }
 
 /// A database failure inside a job; the job cannot record it on the row it failed to write.
@@ -98,6 +101,16 @@ pub enum JobError {
     /// The blocking task running the store call panicked or was cancelled.
     #[error("database task failed: {0}")]
     Task(String),
+}
+
+impl JobError {
+    /// Whether the database is full, read-only or failing (see [`StoreError::disk_problem`]).
+    pub fn disk_problem(&self) -> Option<DiskProblem> {
+        match self {
+            JobError::Store(err) => err.disk_problem(),
+            JobError::Task(_) => None,
+        }
+    }
 }
 
 impl Context {
@@ -184,14 +197,29 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
     match run_job(ctx, feed, started).await {
         Ok(report) => report,
         Err(err) => {
-            warn!(error = %err, "feed job failed to store its result");
+            let disk = err.disk_problem();
+            match disk {
+                // The daemon reports the database's state once; this is the job's share.
+                Some(problem) => {
+                    debug!(%problem, "feed result not stored; it is fetched again later")
+                }
+                None => warn!(error = %err, "feed job failed to store its result"),
+            }
+            let message = match disk {
+                Some(problem) => format!(
+                    "result not stored: database {} is {problem}",
+                    ctx.config.settings.database.display()
+                ),
+                None => err.to_string(),
+            };
             ctx.metrics.fetch_error(Target::Feed, "store");
             ctx.metrics
                 .feed_polled(PollOutcome::Error, started.elapsed());
             FeedReport {
                 url: feed.url.to_string(),
-                status: FeedStatus::Failed(err.to_string()),
+                status: FeedStatus::Failed(message),
                 touched: Vec::new(),
+                disk,
             }
         }
     }
@@ -223,6 +251,7 @@ async fn run_job(
             url,
             status: FeedStatus::Gone,
             touched: Vec::new(),
+            disk: None,
         });
     }
     let target = state
@@ -376,6 +405,7 @@ async fn run_job(
             total,
         }),
         touched,
+        disk: None,
     })
 }
 

@@ -23,6 +23,9 @@ pub fn run(_args: Args, config: &Config) -> anyhow::Result<ExitCode> {
         humantime::format_duration(s.timeout),
         s.max_body
     );
+    if let Some(max) = s.max_db_size {
+        println!("database size cap: {max} bytes");
+    }
     if s.allow_private_networks {
         println!("private networks: allowed");
     }

@@ -246,12 +246,16 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
 }
 
 fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::open(&config.settings.database).with_context(|| {
+    let mut store = Store::open(&config.settings.database).with_context(|| {
         format!(
             "opening the database named by {} (settings.database)",
             config.path.display()
         )
-    })
+    })?;
+    store
+        .limit_size(config.settings.max_db_size)
+        .context("applying settings.max_db_size")?;
+    Ok(store)
 }
 
 /// Opens the database for a command that only reads: no migration, no lock held against the

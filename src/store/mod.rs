@@ -69,19 +69,42 @@ pub enum StoreError {
     },
 }
 
+/// Why the database cannot take writes, in words for the operator; each may pass (space
+/// freed, `max_db_size` raised, the file system remounted read-write).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskProblem {
+    /// The disk, or the `max_db_size` cap, is full.
+    Full,
+    /// The file or its file system is read-only.
+    ReadOnly,
+    /// The operating system reported an I/O error.
+    Io,
+}
+
+impl std::fmt::Display for DiskProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DiskProblem::Full => "disk full",
+            DiskProblem::ReadOnly => "read-only",
+            DiskProblem::Io => "I/O error",
+        })
+    }
+}
+
 impl StoreError {
-    /// Whether the failure is the disk or database being full or read-only, which may pass.
-    pub fn is_disk_problem(&self) -> bool {
+    /// Whether the failure is the disk or database being full, read-only or failing, which
+    /// may pass; `None` for every other failure.
+    pub fn disk_problem(&self) -> Option<DiskProblem> {
         let code = match self {
             StoreError::Sql { source, .. } => source.sqlite_error_code(),
             _ => None,
         };
-        matches!(
-            code,
-            Some(rusqlite::ErrorCode::DiskFull)
-                | Some(rusqlite::ErrorCode::ReadOnly)
-                | Some(rusqlite::ErrorCode::SystemIoFailure)
-        )
+        match code? {
+            rusqlite::ErrorCode::DiskFull => Some(DiskProblem::Full),
+            rusqlite::ErrorCode::ReadOnly => Some(DiskProblem::ReadOnly),
+            rusqlite::ErrorCode::SystemIoFailure => Some(DiskProblem::Io),
+            _ => None,
+        }
     }
 }
 
@@ -104,6 +127,8 @@ impl<T> Context<T> for rusqlite::Result<T> {
 /// The database: one connection, used from one thread at a time.
 pub struct Store {
     conn: Connection,
+    /// The file, for messages that must name it (`:memory:` for an in-memory database).
+    path: PathBuf,
 }
 
 impl Store {
@@ -148,7 +173,34 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Caps the file at `max` bytes (`None`: SQLite's own limit). Past the cap a write fails
+    /// as on a full disk ([`DiskProblem::Full`]) and is rolled back whole. A cap below the
+    /// current size holds the file at that size. Per connection, so applied at every open.
+    pub fn limit_size(&mut self, max: Option<u64>) -> Result<()> {
+        let page: i64 = self
+            .conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .what(|| "read page_size".into())?;
+        let page = u64::try_from(page).unwrap_or(4096);
+        // SQLite clamps this to its compiled maximum, so u32::MAX means "no cap of ours".
+        let pages = max.map_or(u64::from(u32::MAX), |max| (max / page.max(1)).max(1));
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .what(|| format!("set max_page_count = {pages}"))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" for a sound database.
@@ -185,6 +237,41 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_capped_or_read_only_database_says_why_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("f.db")).unwrap();
+        store
+            .conn
+            .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        store.limit_size(Some(1)).unwrap();
+        let big = "x".repeat(1 << 20);
+        let err = store
+            .conn
+            .execute("INSERT INTO t VALUES (?1)", [&big])
+            .what(|| "insert".into())
+            .unwrap_err();
+        assert_eq!(err.disk_problem(), Some(DiskProblem::Full), "{err}");
+        store.limit_size(None).unwrap();
+        store
+            .conn
+            .execute("INSERT INTO t VALUES (?1)", [&big])
+            .unwrap();
+        store.conn.pragma_update(None, "query_only", "ON").unwrap();
+        let err = store
+            .conn
+            .execute("INSERT INTO t VALUES (2)", [])
+            .what(|| "insert".into())
+            .unwrap_err();
+        assert_eq!(err.disk_problem(), Some(DiskProblem::ReadOnly), "{err}");
+        let count: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 2);
     }
 
     #[test]

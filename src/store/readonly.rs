@@ -43,8 +43,9 @@ pub enum ReadOnlyError {
 
 impl Store {
     /// Opens the database at `path` for reading only: no migration, no file created, no
-    /// write lock taken. A missing file reads as an empty database (nothing polled yet); a
-    /// schema other than this build's is an error naming what to do.
+    /// write lock taken. A missing file, or one a writer has not set up yet, reads as an
+    /// empty database (nothing polled yet); a schema other than this build's is an error
+    /// naming what to do.
     pub fn open_readonly(path: &Path) -> Result<Store> {
         if !path.exists() {
             tracing::info!(database = %path.display(), "no database yet: nothing stored");
@@ -68,7 +69,15 @@ impl Store {
             .map_err(|e| open_error(Box::new(e)))?;
         let expected = MIGRATIONS.len();
         match usize::try_from(found) {
-            Ok(n) if n == expected => Ok(Store { conn }),
+            // A writer created the file and is migrating it: nothing is stored yet.
+            Ok(0) => {
+                tracing::info!(database = %path.display(), "database not set up yet: nothing stored");
+                Store::memory()
+            }
+            Ok(n) if n == expected => Ok(Store {
+                conn,
+                path: path.to_path_buf(),
+            }),
             Ok(n) if n > expected => Err(open_error(Box::new(ReadOnlyError::Newer {
                 found,
                 expected,
@@ -155,6 +164,17 @@ mod tests {
                 .is_empty()
         );
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_file_not_yet_migrated_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        // What a reader sees in the instant between the daemon creating and migrating it.
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        let reader = Store::open_readonly(&path).unwrap();
+        assert!(reader.feeds().unwrap().is_empty());
     }
 
     #[test]

@@ -3,148 +3,24 @@
 //! notify socket, and lets the CLI read its database while it runs.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::util::{Feed, TestEnv, ok, rss, titles, toml_string};
+use crate::util::{
+    Daemon, Feed, TestEnv, article_page, assert_integrity, ok, rss, titles, toml_string, wait_until,
+};
 
 const RSS: &str = "application/rss+xml";
 
 /// Settings that let a test see several polls in a few seconds.
 const FAST: &[(&str, &str)] = &[("poll_interval", "\"1s\""), ("min_interval", "\"1s\"")];
-
-/// A running `followup run`, killed if the test ends without stopping it.
-struct Daemon {
-    child: Child,
-    /// Everything it logged so far, filled by a reader thread.
-    log: Arc<Mutex<String>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Daemon {
-    /// Starts `followup --config <env's config> run` with `vars` added to a clean environment.
-    fn start(env: &TestEnv, vars: &[(&str, &OsStr)]) -> Daemon {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_followup"));
-        command
-            .arg("--config")
-            .arg(&env.config)
-            .arg("run")
-            .current_dir(env.dir())
-            .env_remove("FOLLOWUP_CONFIG")
-            .env_remove("RUST_LOG")
-            .env_remove("STATE_DIRECTORY")
-            .env_remove("JOURNAL_STREAM")
-            .env_remove("NOTIFY_SOCKET")
-            .env_remove("WATCHDOG_USEC")
-            .env_remove("WATCHDOG_PID")
-            .env("XDG_STATE_HOME", env.dir().join("state"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (key, value) in vars {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("start followup run");
-        let log = Arc::new(Mutex::new(String::new()));
-        let stderr = child.stderr.take().expect("piped stderr");
-        let sink = Arc::clone(&log);
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        Daemon {
-            child,
-            log,
-            reader: Some(reader),
-        }
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{name} failed");
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// The address `[settings] metrics` was bound to, from its startup log line.
-    async fn metrics_addr(&self) -> String {
-        self.wait_for_log("metrics_addr=", Duration::from_secs(10))
-            .await;
-        let log = self.log();
-        let at = log.find("metrics_addr=").expect("metrics_addr in the log") + 13;
-        log[at..]
-            .split_whitespace()
-            .next()
-            .expect("an address after metrics_addr=")
-            .to_string()
-    }
-
-    /// Waits until the log contains `text`, failing the test after `limit`.
-    async fn wait_for_log(&self, text: &str, limit: Duration) {
-        let ok = wait_until(limit, || self.log().contains(text)).await;
-        assert!(
-            ok,
-            "no {text:?} in the log within {limit:?}:\n{}",
-            self.log()
-        );
-    }
-
-    /// Waits for the process to exit; returns its code and its whole log.
-    fn wait(mut self, limit: Duration) -> (Option<i32>, String) {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for followup") {
-                if let Some(reader) = self.reader.take() {
-                    let _ = reader.join();
-                }
-                return (status.code(), self.log());
-            }
-            if started.elapsed() > limit {
-                panic!(
-                    "followup run did not exit within {limit:?}:\n{}",
-                    self.log()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Polls `check` every 20 ms until it holds or `limit` passes.
-async fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if check() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    check()
-}
 
 /// When each request to a route arrived, recorded by the responder itself.
 #[derive(Clone, Default)]
@@ -512,14 +388,6 @@ async fn notifies_ready_pings_the_watchdog_only_while_making_progress() {
     assert_eq!(code, Some(0), "{log}");
 }
 
-fn assert_integrity(db: &Path) {
-    let conn = rusqlite::Connection::open(db).expect("open the test database");
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .expect("integrity_check");
-    assert_eq!(check, "ok");
-}
-
 fn assert_schema_current(db: &Path) {
     let conn =
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -536,21 +404,6 @@ fn assert_schema_current(db: &Path) {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("read user_version");
     assert!(version >= 2, "user_version {version}");
-}
-
-/// An article page for the story test, in words written for it.
-fn article_page(title: &str) -> String {
-    format!(
-        "<!doctype html><html><head><title>{title}</title>\
-         <meta property=\"article:published_time\" content=\"2031-05-09T08:00:00Z\"></head>\
-         <body><article><h1>{title}</h1>\
-         <p>The Velmora Dam gave way before dawn on Friday, sending water through the lower \
-         valley towns, the Ostrava Water Board said in a statement.</p>\
-         <p>At least 12 people were killed and 30 were injured, according to the Ostrava Water \
-         Board, which runs the Velmora Dam. Rescue crews were still searching the riverbanks.</p>\
-         <p>Engineers had warned about cracks in the Velmora Dam wall last year, officials of \
-         the Ostrava Water Board confirmed.</p></article></body></html>"
-    )
 }
 
 #[tokio::test]

@@ -3,9 +3,11 @@
 //! HTTP servers (wiremock for most cases, a raw socket server for an endless chunked body).
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -539,4 +541,160 @@ impl Site {
         let feeds: Vec<String> = names.iter().map(|n| self.feed(n)).collect();
         TestEnv::raw(&config_text(&feeds, &self.story(extra)))
     }
+}
+
+/// A running `followup run`, killed if the test ends without stopping it.
+pub struct Daemon {
+    child: Child,
+    /// Everything it logged so far, filled by a reader thread.
+    log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Daemon {
+    /// Whether it is still running (not exited, not killed).
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Starts `followup --config <env's config> run` with `vars` added to a clean environment.
+    pub fn start(env: &TestEnv, vars: &[(&str, &OsStr)]) -> Daemon {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_followup"));
+        command
+            .arg("--config")
+            .arg(&env.config)
+            .arg("run")
+            .current_dir(env.dir())
+            .env_remove("FOLLOWUP_CONFIG")
+            .env_remove("RUST_LOG")
+            .env_remove("STATE_DIRECTORY")
+            .env_remove("JOURNAL_STREAM")
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("WATCHDOG_USEC")
+            .env_remove("WATCHDOG_PID")
+            .env("XDG_STATE_HOME", env.dir().join("state"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in vars {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start followup run");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&log);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Daemon {
+            child,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// Sends signal `name` (`TERM`, `HUP`, `KILL`) with kill(1).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Everything it logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The address `[settings] metrics` was bound to, from its startup log line.
+    pub async fn metrics_addr(&self) -> String {
+        self.wait_for_log("metrics_addr=", Duration::from_secs(10))
+            .await;
+        let log = self.log();
+        let at = log.find("metrics_addr=").expect("metrics_addr in the log") + 13;
+        log[at..]
+            .split_whitespace()
+            .next()
+            .expect("an address after metrics_addr=")
+            .to_string()
+    }
+
+    /// Waits until the log contains `text`, failing the test after `limit`.
+    pub async fn wait_for_log(&self, text: &str, limit: Duration) {
+        let ok = wait_until(limit, || self.log().contains(text)).await;
+        assert!(
+            ok,
+            "no {text:?} in the log within {limit:?}:\n{}",
+            self.log()
+        );
+    }
+
+    /// Waits for the process to exit; returns its code and its whole log.
+    pub fn wait(mut self, limit: Duration) -> (Option<i32>, String) {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for followup") {
+                if let Some(reader) = self.reader.take() {
+                    let _ = reader.join();
+                }
+                return (status.code(), self.log());
+            }
+            if started.elapsed() > limit {
+                panic!(
+                    "followup run did not exit within {limit:?}:\n{}",
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 20 ms until it holds or `limit` passes.
+pub async fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    check()
+}
+
+/// Fails the test unless `PRAGMA integrity_check` of `db` says ok.
+pub fn assert_integrity(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open the test database");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
+}
+
+/// An article page for the story test, in words written for it.
+pub fn article_page(title: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>{title}</title>\
+         <meta property=\"article:published_time\" content=\"2031-05-09T08:00:00Z\"></head>\
+         <body><article><h1>{title}</h1>\
+         <p>The Velmora Dam gave way before dawn on Friday, sending water through the lower \
+         valley towns, the Ostrava Water Board said in a statement.</p>\
+         <p>At least 12 people were killed and 30 were injured, according to the Ostrava Water \
+         Board, which runs the Velmora Dam. Rescue crews were still searching the riverbanks.</p>\
+         <p>Engineers had warned about cracks in the Velmora Dam wall last year, officials of \
+         the Ostrava Water Board confirmed.</p></article></body></html>"
+    )
 }
