@@ -15,7 +15,8 @@ use wiremock::{Mock, MockServer};
 
 use crate::hostile_util::{raw_server, rss, write_config, write_head};
 use crate::util::{
-    Daemon, Entry, Feed, TestEnv, assert_integrity, ok, rss_entries, serve, titles, wait_until,
+    Daemon, Entry, Feed, TestEnv, article_page, assert_integrity, config_text, ok, rss_entries,
+    serve, titles, wait_until,
 };
 
 const FEEDS: usize = 4;
@@ -227,6 +228,124 @@ async fn a_full_database_is_reported_kept_and_recovered() {
         .wait_for_log("writable again", Duration::from_secs(5))
         .await;
     assert!(daemon.running());
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+    assert_integrity(&env.db);
+}
+
+/// Settings for a daemon that polls every feed each second.
+const EVERY_SECOND: &str = "poll_interval = \"1s\"\nmin_interval = \"1s\"\n";
+
+/// A story the generated headlines and pages match, with casualty figures in every page.
+const DAM_STORY: &str = "[[story]]\nid = \"dam\"\ntitle = \"Dam breach\"\n\
+    entities = [\"Velmora Dam\", \"Ostrava Water Board\"]\nsince = \"2031-05-01\"\n";
+
+/// A growing feed: request n of feed `/feeds/{k}` lists items `{k}-0` .. `{k}-{2n}`
+/// (at most `cap`), each a follow-up of [`DAM_STORY`] linking to `/news/{k}-{i}`.
+async fn growing_feeds(server: &MockServer, cap: usize) {
+    let site = server.uri();
+    let requests = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("^/feeds/[0-9]+$"))
+        .respond_with(move |request: &wiremock::Request| {
+            let feed = request.url.path().trim_start_matches("/feeds/").to_string();
+            let n = {
+                let mut seen = requests.lock().unwrap();
+                let n: &mut usize = seen.entry(feed.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            let ids: Vec<String> = (0..(2 * n).min(cap))
+                .map(|i| format!("{feed}-{i}"))
+                .collect();
+            let titles: Vec<String> = ids
+                .iter()
+                .map(|id| format!("Velmora Dam breach: Ostrava Water Board update {id}"))
+                .collect();
+            let entries: Vec<Entry> = ids
+                .iter()
+                .zip(&titles)
+                .map(|(id, title)| Entry {
+                    guid: id,
+                    title,
+                    summary: "The Ostrava Water Board gave an update on the Velmora Dam.",
+                    published: "2031-05-09T08:00:00Z",
+                    link: format!("{site}/news/{id}"),
+                })
+                .collect();
+            ok(rss_entries(&entries), "application/rss+xml")
+        })
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("^/news/"))
+        .respond_with(|request: &wiremock::Request| {
+            let id = request.url.path().trim_start_matches("/news/");
+            ok(
+                article_page(&format!(
+                    "Velmora Dam breach: Ostrava Water Board update {id}"
+                )),
+                "text/html; charset=utf-8",
+            )
+        })
+        .mount(server)
+        .await;
+}
+
+/// The CLI's queries while the daemon writes items, matches and figures: never "database is
+/// locked", always whole JSON, and never a view older than the one before (counts do not go
+/// back, every listed match's item is stored).
+#[tokio::test]
+async fn queries_beside_the_writing_daemon_never_fail_and_stay_consistent() {
+    const FEEDS: usize = 12;
+    const CAP: usize = 40;
+    let server = MockServer::start().await;
+    growing_feeds(&server, CAP).await;
+    let feeds: Vec<String> = (0..FEEDS)
+        .map(|k| format!("{}/feeds/{k}", server.uri()))
+        .collect();
+    let mut text = config_text(&feeds, DAM_STORY);
+    text = text.replace("[settings]\n", &format!("[settings]\n{EVERY_SECOND}"));
+    let env = TestEnv::raw(&text);
+    let mut daemon = Daemon::start(&env, &[]);
+
+    let started = Instant::now();
+    let (mut items_seen, mut matches_seen, mut had_figures, mut rounds) = (0, 0, false, 0);
+    while started.elapsed() < Duration::from_secs(8) {
+        rounds += 1;
+        let matches = env.matches(&[]);
+        assert!(matches.len() >= matches_seen, "matches went back");
+        matches_seen = matches.len();
+        let figures = env.figures(&[]);
+        let latest = figures["latest"].as_object().map_or(0, |m| m.len());
+        assert!(latest > 0 || !had_figures, "figures went back: {figures}");
+        had_figures |= latest > 0;
+        let digest = env.run(&["digest", "--format", "json"]);
+        assert!(digest.ok(), "digest failed: {digest:#?}");
+        digest.json();
+        let items = env.items(&[]);
+        assert!(items.len() >= items_seen, "items went back");
+        items_seen = items.len();
+        let urls: std::collections::HashSet<&str> =
+            items.iter().filter_map(|i| i["url"].as_str()).collect();
+        for m in &matches {
+            let url = m["url"].as_str().unwrap_or_default();
+            assert!(urls.contains(url), "match {url} has no stored item");
+        }
+    }
+    assert!(daemon.running(), "{}", daemon.log());
+    assert!(
+        !daemon.log().contains("locked"),
+        "the daemon hit a lock:\n{}",
+        daemon.log()
+    );
+    // The loop saw the daemon at work, not only its end state.
+    assert!(rounds >= 5, "only {rounds} query rounds");
+    assert!(
+        matches_seen > 0 && had_figures,
+        "no matches or figures written"
+    );
     daemon.signal("TERM");
     let (code, log) = daemon.wait(Duration::from_secs(15));
     assert_eq!(code, Some(0), "{log}");
