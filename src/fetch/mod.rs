@@ -25,6 +25,13 @@ pub use limits::{HostLimits, registrable_domain};
 
 /// Most redirects followed for one request.
 const MAX_REDIRECTS: usize = 5;
+/// Bodies up to this size download side by side; a feed or page is rarely larger.
+const SMALL_BODY: usize = 1024 * 1024;
+/// How many bodies past [`SMALL_BODY`] may download at once (others wait at that size for a
+/// turn, within their timeout). With every feed and article job able to read up to
+/// `max_body`, memory would otherwise grow with `concurrency × max_body` when many large or
+/// hostile bodies arrive together.
+const LARGE_BODIES: usize = 2;
 
 /// Why a fetch failed. `NotModified`, 429 and 410 are outcomes, not errors.
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +173,8 @@ pub struct Fetcher {
     timeout: Duration,
     allow_private: bool,
     robots: Arc<robots::RobotsCache>,
+    /// Turns for bodies past [`SMALL_BODY`], shared by every clone.
+    large_bodies: Arc<tokio::sync::Semaphore>,
     /// The product token robots.txt groups are matched against ("followup").
     agent_token: String,
     /// (host, port) pairs exempt from the literal-address check, so tests can stand a local
@@ -201,6 +210,7 @@ impl Fetcher {
             timeout: settings.timeout,
             allow_private: settings.allow_private_networks,
             robots: Arc::default(),
+            large_bodies: Arc::new(tokio::sync::Semaphore::new(LARGE_BODIES)),
             agent_token: settings
                 .user_agent
                 .split(['/', ' '])
@@ -330,7 +340,9 @@ impl Fetcher {
         {
             return Err(FetchError::TooLarge(self.max_body));
         }
+        let cap = usize::try_from(self.max_body).unwrap_or(usize::MAX);
         let mut body = Vec::new();
+        let mut large_turn = None;
         let mut stream = response.bytes_stream();
         // The cap applies to decompressed bytes as they arrive, so a compression bomb stops
         // at the cap instead of filling memory first.
@@ -339,8 +351,17 @@ impl Fetcher {
                 FetchError::Request(msg) => FetchError::Body(msg),
                 other => other,
             })?;
-            if body.len() as u64 + chunk.len() as u64 > self.max_body {
+            let needed = body.len().saturating_add(chunk.len());
+            if needed > cap {
                 return Err(FetchError::TooLarge(self.max_body));
+            }
+            if needed > SMALL_BODY && large_turn.is_none() {
+                large_turn = Some(Arc::clone(&self.large_bodies).acquire_owned().await);
+            }
+            if needed > body.capacity() {
+                // Doubling, but never past the cap: a capped 10 MiB body must not hold 16.
+                let target = body.capacity().saturating_mul(2).max(needed).min(cap);
+                body.reserve_exact(target - body.len());
             }
             body.extend_from_slice(&chunk);
         }

@@ -3,12 +3,14 @@
 //! server offered is stored exactly once and the database is sound. Storing the ETag
 //! without the items (or half the items) would lose them for good: the next poll gets 304.
 
+use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
@@ -350,4 +352,258 @@ async fn queries_beside_the_writing_daemon_never_fail_and_stay_consistent() {
     let (code, log) = daemon.wait(Duration::from_secs(15));
     assert_eq!(code, Some(0), "{log}");
     assert_integrity(&env.db);
+}
+
+/// Feeds of the fault server that never deliver a feed, and what each does.
+const BAD_FEEDS: &[&str] = &[
+    "/e500",        // 500 Internal Server Error
+    "/reset",       // a head promising 1 MB, 16 KB of it, then a TCP reset
+    "/huge",        // a chunked 1 GiB body, streamed as long as the client reads
+    "/huge-length", // the same with its Content-Length declared
+    "/stall",       // reads the request, then never answers
+    "/stall-body",  // a head and 100 bytes, then nothing
+    "/storm",       // 429 with Retry-After: 1, every time
+];
+/// Good feeds grow by one item per request; each must reach at least this many.
+const GOOD_ITEMS: usize = 15;
+const GOOD_FEEDS: usize = 3;
+
+/// A 200 head for an RSS body of `length` bytes (chunked when `None`).
+async fn rss_head(stream: &mut TcpStream, length: Option<u64>) {
+    let length = length.map(|n| n.to_string());
+    let mut headers = vec![("Content-Type", "application/rss+xml")];
+    match &length {
+        Some(n) => headers.push(("Content-Length", n)),
+        None => headers.push(("Transfer-Encoding", "chunked")),
+    }
+    write_head(stream, "200 OK", &headers).await;
+}
+
+/// Streams `total` bytes of an endless RSS document, 64 KiB at a time from one buffer, as
+/// long as the client reads: a 1 GiB body never exists in the test's memory either.
+async fn stream_huge(stream: &mut TcpStream, total: u64, chunked: bool) {
+    let mut block =
+        b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>".to_vec();
+    while block.len() < 64 * 1024 {
+        block.extend_from_slice(b"<item><title>filler</title><guid>same</guid></item>");
+    }
+    let mut sent = 0u64;
+    while sent < total {
+        let piece = &block[..block
+            .len()
+            .min(usize::try_from(total - sent).unwrap_or(usize::MAX))];
+        let framed = if chunked {
+            let mut framed = format!("{:x}\r\n", piece.len()).into_bytes();
+            framed.extend_from_slice(piece);
+            framed.extend_from_slice(b"\r\n");
+            framed
+        } else {
+            piece.to_vec()
+        };
+        if stream.write_all(&framed).await.is_err() {
+            return;
+        }
+        sent += piece.len() as u64;
+    }
+    if chunked {
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+    }
+}
+
+/// One misbehaviour, chosen by path: the feeds of [`BAD_FEEDS`], growing good feeds at
+/// `/good/{k}`, and articles at `/news/{k}-{i}` of which four in five misbehave too.
+async fn fault_route(
+    mut stream: TcpStream,
+    path: &str,
+    served: &std::sync::Mutex<HashMap<String, usize>>,
+) {
+    const GIB: u64 = 1 << 30;
+    let fault = match path.strip_prefix("/news/") {
+        Some(id) => match id.bytes().map(usize::from).sum::<usize>() % 5 {
+            0 => "/e500",
+            1 => "/reset",
+            2 => "/huge",
+            3 => "/stall-body",
+            _ => "",
+        },
+        None => path,
+    };
+    match fault {
+        "/e500" => {
+            write_head(
+                &mut stream,
+                "500 Internal Server Error",
+                &[("Content-Length", "0")],
+            )
+            .await
+        }
+        "/reset" => {
+            rss_head(&mut stream, Some(1_000_000)).await;
+            let _ = stream.write_all(&[b' '; 16 * 1024]).await;
+            let _ = stream.set_zero_linger();
+            drop(stream);
+        }
+        "/huge" => {
+            rss_head(&mut stream, None).await;
+            stream_huge(&mut stream, GIB, true).await;
+        }
+        "/huge-length" => {
+            rss_head(&mut stream, Some(GIB)).await;
+            stream_huge(&mut stream, GIB, false).await;
+        }
+        "/stall" => tokio::time::sleep(Duration::from_secs(3600)).await,
+        "/stall-body" => {
+            rss_head(&mut stream, Some(100_000)).await;
+            let _ = stream.write_all(&[b' '; 100]).await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        "/storm" => {
+            write_head(
+                &mut stream,
+                "429 Too Many Requests",
+                &[("Retry-After", "1"), ("Content-Length", "0")],
+            )
+            .await
+        }
+        _ if path.starts_with("/news/") => {
+            let id = path.trim_start_matches("/news/");
+            let body = article_page(&format!(
+                "Velmora Dam breach: Ostrava Water Board update {id}"
+            ));
+            let length = body.len().to_string();
+            write_head(
+                &mut stream,
+                "200 OK",
+                &[
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", &length),
+                ],
+            )
+            .await;
+            let _ = stream.write_all(body.as_bytes()).await;
+        }
+        _ => {
+            let k = path.trim_start_matches("/good/");
+            let host = stream
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let n = {
+                let mut served = served.lock().unwrap();
+                let n = served.entry(k.to_string()).or_default();
+                *n += 1;
+                *n
+            };
+            let ids: Vec<String> = (0..n).map(|i| format!("{k}-{i}")).collect();
+            let titles: Vec<String> = ids
+                .iter()
+                .map(|id| format!("Velmora Dam breach: Ostrava Water Board update {id}"))
+                .collect();
+            let entries: Vec<Entry> = ids
+                .iter()
+                .zip(&titles)
+                .map(|(id, title)| Entry {
+                    guid: id,
+                    title,
+                    summary: "The Ostrava Water Board gave an update on the Velmora Dam.",
+                    published: "2031-05-09T08:00:00Z",
+                    link: format!("http://{host}/news/{id}"),
+                })
+                .collect();
+            let body = rss_entries(&entries);
+            rss_head(&mut stream, Some(body.len() as u64)).await;
+            let _ = stream.write_all(body.as_bytes()).await;
+        }
+    }
+}
+
+/// Peak resident memory of process `pid` in bytes (VmHWM), if readable.
+fn peak_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// A minute against a server whose feeds and articles fail in every way it can: the daemon
+/// stays up, its memory stays bounded, each bad feed's error is on its row, and the good
+/// feeds beside them are stored whole.
+#[test]
+fn a_minute_of_faults_leaves_the_daemon_up_bounded_and_storing() {
+    const RUN: Duration = Duration::from_secs(60);
+    const MAX_RSS: u64 = 100 * 1024 * 1024;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let served = Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let counts = Arc::clone(&served);
+    let server = runtime.block_on(raw_server(move |stream, request| {
+        let served = Arc::clone(&counts);
+        async move { fault_route(stream, &request.path, &served).await }
+    }));
+    let mut feeds: Vec<String> = (0..GOOD_FEEDS)
+        .map(|k| server.url(&format!("/good/{k}")).to_string())
+        .collect();
+    feeds.extend(BAD_FEEDS.iter().map(|p| server.url(p).to_string()));
+    // A short timeout, so the stalls cost little time at shutdown.
+    let text = config_text(&feeds, DAM_STORY)
+        .replace("[settings]\n", &format!("[settings]\n{EVERY_SECOND}"))
+        .replace("timeout = \"5s\"", "timeout = \"2s\"");
+    let env = TestEnv::raw(&text);
+    let mut daemon = Daemon::start(&env, &[]);
+
+    let started = Instant::now();
+    let mut peak = 0;
+    while started.elapsed() < RUN {
+        std::thread::sleep(Duration::from_secs(1));
+        assert!(daemon.running(), "the daemon died:\n{}", daemon.log());
+        peak = peak.max(peak_rss(daemon.pid()).unwrap_or(0));
+    }
+    assert!(peak > 0, "no VmHWM read");
+    assert!(peak < MAX_RSS, "peak RSS {} MiB", peak >> 20);
+
+    let rows = env.feeds();
+    let served = served.lock().unwrap().clone();
+    for (k, url) in feeds.iter().enumerate().take(GOOD_FEEDS) {
+        let row = env_feed(&rows, url);
+        // Every document but one still in flight is stored, and they kept coming.
+        let offered = served.get(&k.to_string()).copied().unwrap_or(0);
+        let stored = row["items"].as_u64().unwrap_or(0) as usize;
+        assert!(
+            stored + 1 >= offered && stored >= GOOD_ITEMS,
+            "good feed {k}, {offered} offered: {row}"
+        );
+        assert_eq!(row["error_count"], 0, "good feed {k}: {row}");
+    }
+    for (path, url) in BAD_FEEDS.iter().zip(&feeds[GOOD_FEEDS..]) {
+        let row = env_feed(&rows, url);
+        let error = row["last_error"].as_str().unwrap_or_default();
+        assert!(!error.is_empty(), "{path}: no error recorded: {row}");
+        assert!(row["error_count"].as_i64() > Some(0), "{path}: {row}");
+        assert_eq!(row["items"], 0, "{path}: {row}");
+    }
+    let storm = env_feed(&rows, &feeds[GOOD_FEEDS + 6]);
+    assert_eq!(storm["last_status"], 429, "{storm}");
+    // Matched items' articles faced faults too; the good ones still gave figures.
+    let figures = env.figures(&[]);
+    assert!(
+        figures["latest"].as_object().is_some_and(|m| !m.is_empty()),
+        "{figures}"
+    );
+    eprintln!(
+        "fault server: peak RSS {} MiB over {:?}, {} connections",
+        peak >> 20,
+        started.elapsed(),
+        server.hits()
+    );
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "{log}");
+    assert_integrity(&env.db);
+}
+
+/// The `feeds --format json` row of `url`.
+fn env_feed<'a>(rows: &'a [serde_json::Value], url: &str) -> &'a serde_json::Value {
+    rows.iter()
+        .find(|r| r["url"] == url)
+        .unwrap_or_else(|| panic!("no row for {url}: {rows:#?}"))
 }

@@ -552,6 +552,11 @@ pub struct Daemon {
 }
 
 impl Daemon {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether it is still running (not exited, not killed).
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
