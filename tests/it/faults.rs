@@ -1,9 +1,10 @@
-//! Crash safety: `followup poll` killed with SIGKILL at random moments, again and again,
-//! against a server that answers conditional GETs with 304. Afterwards every item the
-//! server offered is stored exactly once and the database is sound. Storing the ETag
-//! without the items (or half the items) would lose them for good: the next poll gets 304.
+//! Faults: `followup poll` and the daemon killed with SIGKILL at random moments, again and
+//! again, against a server that answers conditional GETs with 304 (storing the ETag without
+//! the items would lose them for good); a full database; queries beside the writing daemon;
+//! a minute against a server that fails in every way. Nothing crashes, nothing is lost.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +16,7 @@ use tokio::net::TcpStream;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
-use crate::hostile_util::{raw_server, rss, write_config, write_head};
+use crate::hostile_util::{RawServer, raw_server, write_config, write_head};
 use crate::util::{
     Daemon, Entry, Feed, TestEnv, article_page, assert_integrity, config_text, ok, rss_entries,
     serve, titles, wait_until,
@@ -24,15 +25,67 @@ use crate::util::{
 const FEEDS: usize = 4;
 const ITEMS: usize = 150;
 const ROUNDS: usize = 24;
+/// One item in this many is a follow-up of [`DAM_STORY`], with a local article page.
+const MATCH_EVERY: usize = 10;
 
-#[test]
-fn kill_nine_during_poll_loses_and_duplicates_nothing() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+/// The feed `/{prefix}` of the crash server: `ITEMS` items `{prefix}-{i}`, every
+/// [`MATCH_EVERY`]th a follow-up of [`DAM_STORY`] linking to its page on `host`.
+fn crash_feed(prefix: &str, host: &str) -> String {
+    let items: Vec<(String, String, String)> = (0..ITEMS)
+        .map(|i| {
+            let id = format!("{prefix}-{i}");
+            if i % MATCH_EVERY == 0 {
+                let title = dam_title(&id);
+                (id.clone(), title, format!("http://{host}/news/{id}"))
+            } else {
+                let title = format!("Item {prefix} {i}");
+                (
+                    id.clone(),
+                    title,
+                    format!("https://news.example/{prefix}/{i}"),
+                )
+            }
+        })
+        .collect();
+    let entries: Vec<Entry> = items
+        .iter()
+        .map(|(id, title, link)| Entry {
+            guid: id,
+            title,
+            summary: "An update.",
+            published: "2031-05-09T08:00:00Z",
+            link: link.clone(),
+        })
+        .collect();
+    rss_entries(&entries)
+}
+
+/// Answers with the article page of follow-up `id` of [`DAM_STORY`].
+async fn serve_article(stream: &mut TcpStream, id: &str) {
+    let body = article_page(&dam_title(id));
+    let length = body.len().to_string();
+    let headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", length.as_str()),
+    ];
+    write_head(stream, "200 OK", &headers).await;
+    let _ = stream.write_all(body.as_bytes()).await;
+}
+
+/// The server the kill -9 tests poll: feeds `/f{i}` with a fixed ETag per feed, answered
+/// slowly with 304 when sent back and dribbled otherwise, so kills land mid-download,
+/// mid-write and mid-304; pages at `/news/{id}`. Counts the 304s it sent.
+fn crash_server(runtime: &tokio::runtime::Runtime) -> (RawServer, Arc<AtomicUsize>) {
     let not_modified = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&not_modified);
     let server = runtime.block_on(raw_server(move |mut stream, request| {
         let counter = Arc::clone(&counter);
         async move {
+            let name = request.path.trim_start_matches('/').to_string();
+            if let Some(id) = name.strip_prefix("news/") {
+                serve_article(&mut stream, id).await;
+                return;
+            }
             // The ETag is per feed and never changes, so a client that sends it back must
             // already hold every item: it gets 304 and nothing more.
             if request.head.contains("if-none-match") {
@@ -42,9 +95,13 @@ fn kill_nine_during_poll_loses_and_duplicates_nothing() {
                 write_head(&mut stream, "304 Not Modified", &[]).await;
                 return;
             }
-            let body = rss(request.path.trim_start_matches('/'), ITEMS);
+            let host = stream
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let body = crash_feed(&name, &host);
             let len = body.len().to_string();
-            let etag = format!("\"v1{}\"", request.path.trim_start_matches('/'));
+            let etag = format!("\"v1{name}\"");
             write_head(
                 &mut stream,
                 "200 OK",
@@ -60,6 +117,47 @@ fn kill_nine_during_poll_loses_and_duplicates_nothing() {
             }
         }
     }));
+    (server, not_modified)
+}
+
+/// After the kills: the database is sound, every offered item is stored exactly once, and
+/// no match or figure is stored twice. Returns the number of matches.
+fn assert_stored_once(db: &Path) -> i64 {
+    assert_integrity(db);
+    let db = rusqlite::Connection::open(db).expect("open db");
+    let count = |sql: &str| -> i64 {
+        db.query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|err| panic!("{sql}: {err}"))
+    };
+    let distinct = count("SELECT COUNT(DISTINCT guid) FROM items");
+    assert_eq!(distinct, (FEEDS * ITEMS) as i64, "items lost");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM items"),
+        distinct,
+        "items stored twice"
+    );
+    let matches = count("SELECT COUNT(*) FROM matches");
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT story_id || ' ' || item_id) FROM matches"),
+        matches,
+        "a match stored twice"
+    );
+    // One page's figure is one observation, whatever version a crash may have left.
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM observations \
+             GROUP BY story_id, url, kind, value HAVING COUNT(*) > 1)"
+        ),
+        0,
+        "a figure stored twice"
+    );
+    matches
+}
+
+#[test]
+fn kill_nine_during_poll_loses_and_duplicates_nothing() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (server, not_modified) = crash_server(&runtime);
     let dir = tempfile::tempdir().expect("tempdir");
     let feeds: Vec<url::Url> = (0..FEEDS).map(|i| server.url(&format!("/f{i}"))).collect();
     let config = write_config(dir.path(), &feeds, "allow_private_networks = true");
@@ -100,20 +198,60 @@ fn kill_nine_during_poll_loses_and_duplicates_nothing() {
         "took {:?}",
         start.elapsed()
     );
+    assert_stored_once(&dir.path().join("followup.db"));
+}
 
-    let db = rusqlite::Connection::open(dir.path().join("followup.db")).expect("open db");
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity_check");
-    assert_eq!(check, "ok");
-    let total: i64 = db
-        .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
-        .expect("count");
-    let distinct: i64 = db
-        .query_row("SELECT COUNT(DISTINCT guid) FROM items", [], |r| r.get(0))
-        .expect("distinct");
-    assert_eq!(distinct, (FEEDS * ITEMS) as i64, "items lost");
-    assert_eq!(total, distinct, "items stored twice");
+/// The daemon killed with SIGKILL at random moments (mid-poll, mid-story-round, mid-match
+/// write), restarted each time; a last run finishes the work. Nothing is lost or doubled.
+#[test]
+fn kill_nine_of_the_daemon_loses_and_duplicates_nothing() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (server, not_modified) = crash_server(&runtime);
+    let feeds: Vec<String> = (0..FEEDS)
+        .map(|i| server.url(&format!("/f{i}")).to_string())
+        .collect();
+    let text = config_text(&feeds, DAM_STORY)
+        .replace("[settings]\n", &format!("[settings]\n{EVERY_SECOND}"));
+    let env = TestEnv::raw(&text);
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        let daemon = Daemon::start(&env, &[]);
+        std::thread::sleep(Duration::from_millis(fastrand::u64(100..2400)));
+        // Dropping it sends SIGKILL.
+        drop(daemon);
+    }
+    let killed_for = start.elapsed();
+    let matched = || {
+        rusqlite::Connection::open_with_flags(&env.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|db| db.query_row("SELECT COUNT(*) FROM matches", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0)
+    };
+    // The killed lives got as far as writing matches, so kills could land among them.
+    let before = matched();
+    let daemon = Daemon::start(&env, &[]);
+    // Done when a story round has run in this life and every follow-up is matched.
+    let expected = (FEEDS * ITEMS / MATCH_EVERY) as i64;
+    runtime.block_on(daemon.wait_for_log("story round done", Duration::from_secs(30)));
+    let done = runtime.block_on(wait_until(Duration::from_secs(30), || {
+        matched() >= expected
+    }));
+    assert!(
+        done,
+        "{} of {expected} matches:\n{}",
+        matched(),
+        daemon.log()
+    );
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait(Duration::from_secs(15));
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        not_modified.load(Ordering::SeqCst) > 0,
+        "no conditional GET"
+    );
+    assert!(killed_for < Duration::from_secs(50), "took {killed_for:?}");
+    assert!(before > 0, "no matches written before the last start");
+    eprintln!("kill -9 daemon: {ROUNDS} lives in {killed_for:?}, {before} matches before the last");
+    assert_eq!(assert_stored_once(&env.db), expected);
 }
 
 /// An RSS feed of `n` items `{prefix}-{i}`, each with a summary of about `summary` bytes of
@@ -243,6 +381,28 @@ const EVERY_SECOND: &str = "poll_interval = \"1s\"\nmin_interval = \"1s\"\n";
 const DAM_STORY: &str = "[[story]]\nid = \"dam\"\ntitle = \"Dam breach\"\n\
     entities = [\"Velmora Dam\", \"Ostrava Water Board\"]\nsince = \"2031-05-01\"\n";
 
+/// The headline of follow-up `id` of [`DAM_STORY`].
+fn dam_title(id: &str) -> String {
+    format!("Velmora Dam breach: Ostrava Water Board update {id}")
+}
+
+/// An RSS feed of follow-ups `ids` of [`DAM_STORY`], linking to `{site}/news/{id}`.
+fn followups(ids: &[String], site: &str) -> String {
+    let titles: Vec<String> = ids.iter().map(|id| dam_title(id)).collect();
+    let entries: Vec<Entry> = ids
+        .iter()
+        .zip(&titles)
+        .map(|(id, title)| Entry {
+            guid: id,
+            title,
+            summary: "The Ostrava Water Board gave an update on the Velmora Dam.",
+            published: "2031-05-09T08:00:00Z",
+            link: format!("{site}/news/{id}"),
+        })
+        .collect();
+    rss_entries(&entries)
+}
+
 /// A growing feed: request n of feed `/feeds/{k}` lists items `{k}-0` .. `{k}-{2n}`
 /// (at most `cap`), each a follow-up of [`DAM_STORY`] linking to `/news/{k}-{i}`.
 async fn growing_feeds(server: &MockServer, cap: usize) {
@@ -261,22 +421,7 @@ async fn growing_feeds(server: &MockServer, cap: usize) {
             let ids: Vec<String> = (0..(2 * n).min(cap))
                 .map(|i| format!("{feed}-{i}"))
                 .collect();
-            let titles: Vec<String> = ids
-                .iter()
-                .map(|id| format!("Velmora Dam breach: Ostrava Water Board update {id}"))
-                .collect();
-            let entries: Vec<Entry> = ids
-                .iter()
-                .zip(&titles)
-                .map(|(id, title)| Entry {
-                    guid: id,
-                    title,
-                    summary: "The Ostrava Water Board gave an update on the Velmora Dam.",
-                    published: "2031-05-09T08:00:00Z",
-                    link: format!("{site}/news/{id}"),
-                })
-                .collect();
-            ok(rss_entries(&entries), "application/rss+xml")
+            ok(followups(&ids, &site), "application/rss+xml")
         })
         .mount(server)
         .await;
@@ -284,12 +429,7 @@ async fn growing_feeds(server: &MockServer, cap: usize) {
         .and(wiremock::matchers::path_regex("^/news/"))
         .respond_with(|request: &wiremock::Request| {
             let id = request.url.path().trim_start_matches("/news/");
-            ok(
-                article_page(&format!(
-                    "Velmora Dam breach: Ostrava Water Board update {id}"
-                )),
-                "text/html; charset=utf-8",
-            )
+            ok(article_page(&dam_title(id)), "text/html; charset=utf-8")
         })
         .mount(server)
         .await;
@@ -466,21 +606,7 @@ async fn fault_route(
             .await
         }
         _ if path.starts_with("/news/") => {
-            let id = path.trim_start_matches("/news/");
-            let body = article_page(&format!(
-                "Velmora Dam breach: Ostrava Water Board update {id}"
-            ));
-            let length = body.len().to_string();
-            write_head(
-                &mut stream,
-                "200 OK",
-                &[
-                    ("Content-Type", "text/html; charset=utf-8"),
-                    ("Content-Length", &length),
-                ],
-            )
-            .await;
-            let _ = stream.write_all(body.as_bytes()).await;
+            serve_article(&mut stream, path.trim_start_matches("/news/")).await;
         }
         _ => {
             let k = path.trim_start_matches("/good/");
@@ -495,22 +621,7 @@ async fn fault_route(
                 *n
             };
             let ids: Vec<String> = (0..n).map(|i| format!("{k}-{i}")).collect();
-            let titles: Vec<String> = ids
-                .iter()
-                .map(|id| format!("Velmora Dam breach: Ostrava Water Board update {id}"))
-                .collect();
-            let entries: Vec<Entry> = ids
-                .iter()
-                .zip(&titles)
-                .map(|(id, title)| Entry {
-                    guid: id,
-                    title,
-                    summary: "The Ostrava Water Board gave an update on the Velmora Dam.",
-                    published: "2031-05-09T08:00:00Z",
-                    link: format!("http://{host}/news/{id}"),
-                })
-                .collect();
-            let body = rss_entries(&entries);
+            let body = followups(&ids, &format!("http://{host}"));
             rss_head(&mut stream, Some(body.len() as u64)).await;
             let _ = stream.write_all(body.as_bytes()).await;
         }
