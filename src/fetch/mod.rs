@@ -198,7 +198,13 @@ impl Fetcher {
             .pool_max_idle_per_host(settings.per_host.max(1))
             .pool_idle_timeout(Duration::from_secs(60));
         if !settings.allow_private_networks {
-            builder = builder.dns_resolver(Arc::new(guard::PublicResolver));
+            // Through a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) the proxy resolves and
+            // connects, so the address check would vouch for the proxy, not the target: a
+            // loopback proxy would reach anything. The guard only holds for connections it
+            // makes itself, so proxies are ignored unless private networks are allowed.
+            builder = builder
+                .dns_resolver(Arc::new(guard::PublicResolver))
+                .no_proxy();
         }
         let client = builder
             .build()

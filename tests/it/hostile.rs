@@ -267,6 +267,48 @@ fn private_feed_is_refused_with_the_reason_on_its_row() {
     assert_eq!(row.items, 0);
 }
 
+/// A proxy in the environment would resolve and connect for followup, out of the address
+/// check's sight (here a loopback proxy fetching a name that never resolves): with private
+/// networks disallowed, proxy variables are ignored and the proxy is never contacted.
+#[test]
+fn proxy_variables_do_not_route_around_the_address_check() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let proxy = runtime.block_on(raw_server(|mut stream, _| async move {
+        let body = rss("proxied", 2);
+        let len = body.len().to_string();
+        write_head(&mut stream, "200 OK", &[("Content-Length", &len)]).await;
+        let _ = stream.write_all(body.as_bytes()).await;
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = url::Url::parse("http://feed.invalid/rss.xml").expect("url");
+    let config = write_config(dir.path(), std::slice::from_ref(&url), "timeout = \"3s\"");
+    let proxy_url = proxy.url("").to_string();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_followup"));
+    command.arg("--config").arg(&config).arg("poll");
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        command.env(var, &proxy_url);
+    }
+    command.env_remove("NO_PROXY").env_remove("no_proxy");
+    let out = command.output().expect("run followup poll");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(proxy.hits(), 0, "the request went through the proxy");
+    let store = followup::store::Store::open(&dir.path().join("followup.db")).expect("db");
+    let row = store.feed(url.as_str()).expect("query").expect("feed row");
+    assert_eq!(row.items, 0);
+    assert!(row.last_error.is_some_and(|e| !e.is_empty()));
+}
+
 /// Titles with terminal escapes and formula-like starts are stored as given (straight into
 /// the database, as another writer or an older version could leave them) and come out
 /// harmless in the `items` table and CSV.
