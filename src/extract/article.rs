@@ -30,8 +30,8 @@ const NONE: usize = usize::MAX;
 
 /// Reads the headline, times and main text of an article page.
 pub fn read(html: &str, _url: Option<&url::Url>) -> Article {
-    let html = &html[..floor_char_boundary(html, MAX_INPUT_BYTES)];
-    let doc = Html::parse_document(html);
+    let html = super::nesting::bound(&html[..floor_char_boundary(html, MAX_INPUT_BYTES)]);
+    let doc = Html::parse_document(&html);
     let meta = page_meta::read(&doc);
 
     let mut arena = build(&doc);
@@ -1034,7 +1034,7 @@ fn tidy(paragraphs: Vec<String>) -> Vec<String> {
 
 /// The text of an HTML fragment (a JSON-LD body or a script string), every block kept.
 fn fragment_paragraphs(fragment: &str) -> Vec<String> {
-    let doc = Html::parse_fragment(fragment);
+    let doc = Html::parse_fragment(&super::nesting::bound(fragment));
     let mut arena = build(&doc);
     prepare(&mut arena, false);
     let mut out = Vec::new();

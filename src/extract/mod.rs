@@ -5,6 +5,7 @@ pub mod article;
 pub mod charset;
 pub mod entities;
 pub mod figures;
+mod nesting;
 pub mod numbers;
 mod page_meta;
 mod script_text;

@@ -16,7 +16,7 @@ pub fn html_to_text(fragment: &str) -> String {
     if !fragment.contains(['<', '&']) {
         return collapse(fragment);
     }
-    let html = Html::parse_fragment(fragment);
+    let html = Html::parse_fragment(&super::nesting::bound(fragment));
     let mut out = String::with_capacity(fragment.len());
     for node in html.tree.root().descendants() {
         match node.value() {
