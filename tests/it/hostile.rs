@@ -11,7 +11,9 @@ use followup::fetch::Validators;
 use followup::fetch::feed;
 use tokio::io::AsyncWriteExt;
 
-use crate::hostile_util::{fixture, local_fetcher, raw_server, rss, write_config, write_head};
+use crate::hostile_util::{
+    fixture, local_fetcher, raw_server, rss, rss_server, write_config, write_head,
+};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -239,12 +241,7 @@ fn absurd_numbers_saturate_or_are_dropped() {
 #[test]
 fn private_feed_is_refused_with_the_reason_on_its_row() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime.block_on(raw_server(|mut stream, _| async move {
-        let body = rss("private", 2);
-        let len = body.len().to_string();
-        write_head(&mut stream, "200 OK", &[("Content-Length", &len)]).await;
-        let _ = stream.write_all(body.as_bytes()).await;
-    }));
+    let server = runtime.block_on(rss_server("private"));
     let dir = tempfile::tempdir().expect("tempdir");
     let url = server.url("/feed.xml");
     let config = write_config(dir.path(), std::slice::from_ref(&url), "");
@@ -277,12 +274,7 @@ fn private_feed_is_refused_with_the_reason_on_its_row() {
 #[test]
 fn proxy_variables_do_not_route_around_the_address_check() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let proxy = runtime.block_on(raw_server(|mut stream, _| async move {
-        let body = rss("proxied", 2);
-        let len = body.len().to_string();
-        write_head(&mut stream, "200 OK", &[("Content-Length", &len)]).await;
-        let _ = stream.write_all(body.as_bytes()).await;
-    }));
+    let proxy = runtime.block_on(rss_server("proxied"));
     let dir = tempfile::tempdir().expect("tempdir");
     let url = url::Url::parse("http://feed.invalid/rss.xml").expect("url");
     let config = write_config(dir.path(), std::slice::from_ref(&url), "timeout = \"3s\"");

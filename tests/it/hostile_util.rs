@@ -66,6 +66,17 @@ where
     RawServer { addr, hits }
 }
 
+/// A server answering every request with a two-item RSS feed whose guids start `prefix`.
+pub async fn rss_server(prefix: &'static str) -> RawServer {
+    raw_server(move |mut stream, _| async move {
+        let body = rss(prefix, 2);
+        let len = body.len().to_string();
+        write_head(&mut stream, "200 OK", &[("Content-Length", &len)]).await;
+        let _ = stream.write_all(body.as_bytes()).await;
+    })
+    .await
+}
+
 /// Reads a request head (the path is "" if the client sent none).
 async fn read_head(stream: &mut TcpStream) -> Request {
     let mut head = Vec::new();
