@@ -102,7 +102,9 @@ fn strip_declared_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
     disarm_later_declarations(text)
 }
 
-/// Renames every `<?xml` after the first to `<?_xml`, an ordinary processing instruction.
+/// Renames every `<?xml` after the first to `<?_xml`, an ordinary processing instruction;
+/// the first too when it starts past the window [`strip_first_encoding`] reads, since its
+/// encoding was then left in place.
 fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let is_declaration = |at: usize| {
@@ -112,10 +114,14 @@ fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     };
     let mut starts = (0..bytes.len().saturating_sub(1))
         .filter(|&i| bytes[i] == b'<' && bytes[i + 1] == b'?' && is_declaration(i));
-    if starts.next().is_none() {
+    let Some(first) = starts.next() else {
         return text;
-    }
-    let later: Vec<usize> = starts.collect();
+    };
+    let later: Vec<usize> = (first >= DECLARATION_WINDOW)
+        .then_some(first)
+        .into_iter()
+        .chain(starts)
+        .collect();
     if later.is_empty() {
         return text;
     }
@@ -225,6 +231,19 @@ mod tests {
         let out = to_utf8(doc.as_bytes());
         assert_eq!(out.matches("<?xml").count(), 1, "{out}");
         assert!(out.contains("<?_xml version"), "{out}");
+    }
+
+    #[test]
+    fn a_first_declaration_past_the_head_is_disarmed() {
+        let doc = format!(
+            "{}<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss/>",
+            "junk ".repeat(DECLARATION_WINDOW / 4)
+        );
+        let out = to_utf8(doc.as_bytes());
+        assert!(!out.contains("<?xml"), "{out}");
+        assert!(out.contains("<?_xml version"), "{out}");
+        let early = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss/>";
+        assert!(to_utf8(early.as_bytes()).starts_with("<?xml version=\"1.0\"?>"));
     }
 
     #[test]
