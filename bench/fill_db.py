@@ -64,6 +64,9 @@ def main():
             insert(con, batch)
             batch = []
     insert(con, batch)
+    # followup indexes new items itself (migration 0006), so the search index is built here.
+    with con:
+        con.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.commit()
     total = con.execute("SELECT COUNT(*) FROM items").fetchone()[0]

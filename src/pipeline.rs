@@ -15,9 +15,11 @@ use crate::config::{Config, FeedConfig};
 use crate::fetch::feed::{self, ParsedFeed};
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use crate::metrics::{Metrics, PollOutcome, Target};
-use crate::model::FeedState;
+use crate::model::{FeedState, Item};
 use crate::schedule::{self, Outcome, Policy};
-use crate::store::{DiskProblem, FetchRecord, ItemChange, SavedItem, Store, StoreError};
+use crate::store::{
+    DiskProblem, FeedCommit, FetchRecord, ItemChange, SavedItem, Store, StoreError,
+};
 
 /// What a round needs: the config, the HTTP client and the database.
 #[derive(Clone)]
@@ -33,27 +35,89 @@ pub struct Context {
     /// Calls for the database thread. One thread runs them in order: it stays hot while the
     /// queue is full, where a blocking task per call cost two thread hand-offs each and
     /// left up to `concurrency` threads contending for the mutex.
-    calls: std::sync::mpsc::Sender<DbCall>,
+    calls: std::sync::mpsc::Sender<DbMsg>,
 }
 
 /// A store call sent to the database thread; it reports its result itself.
 type DbCall = Box<dyn FnOnce(&mut Store) + Send>;
 
+/// What the database thread is asked to do.
+enum DbMsg {
+    /// Run one call.
+    Call(DbCall),
+    /// Store one feed's fetch; commits already queued behind it share its transaction.
+    Commit(FeedWrite),
+}
+
+/// One feed's fetch waiting to be stored, with where to send the result.
+struct FeedWrite {
+    feed_id: i64,
+    record: FetchRecord,
+    items: Vec<Item>,
+    reply: tokio::sync::oneshot::Sender<Result<Vec<SavedItem>, StoreError>>,
+}
+
+/// Most feed commits grouped in one transaction.
+const MAX_BATCH: usize = 64;
+
 /// Starts the database thread; it ends when every sender (every `Context` clone) is gone.
-fn db_thread(store: Arc<Mutex<Store>>) -> Result<std::sync::mpsc::Sender<DbCall>, FetchError> {
-    let (tx, rx) = std::sync::mpsc::channel::<DbCall>();
+fn db_thread(store: Arc<Mutex<Store>>) -> Result<std::sync::mpsc::Sender<DbMsg>, FetchError> {
+    let (tx, rx) = std::sync::mpsc::channel::<DbMsg>();
     std::thread::Builder::new()
         .name("followup-db".into())
         .spawn(move || {
-            for call in rx {
+            let mut next = None;
+            while let Some(msg) = next.take().or_else(|| rx.recv().ok()) {
                 let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
-                // A panicking call drops its reply channel, which its caller sees as an
-                // error; the thread lives on for the other jobs.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&mut guard)));
+                match msg {
+                    // A panicking call drops its reply channel, which its caller sees as an
+                    // error; the thread lives on for the other jobs.
+                    DbMsg::Call(call) => {
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            call(&mut guard)
+                        }));
+                    }
+                    DbMsg::Commit(first) => {
+                        // Feeds that finished while the previous write ran are stored
+                        // together: one commit instead of one each. A plain call ends the
+                        // batch, so calls still run in the order they were sent.
+                        let mut batch = vec![first];
+                        while batch.len() < MAX_BATCH {
+                            match rx.try_recv() {
+                                Ok(DbMsg::Commit(write)) => batch.push(write),
+                                Ok(other) => {
+                                    next = Some(other);
+                                    break;
+                                }
+                                Err(_) => break,
+                            }
+                        }
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            write_batch(&mut guard, batch)
+                        }));
+                    }
+                }
             }
         })
         .map_err(|err| FetchError::Request(format!("cannot start the database thread: {err}")))?;
     Ok(tx)
+}
+
+/// Stores a batch of feed fetches in one transaction and answers each feed.
+fn write_batch(store: &mut Store, batch: Vec<FeedWrite>) {
+    let commits: Vec<FeedCommit> = batch
+        .iter()
+        .map(|w| FeedCommit {
+            feed_id: w.feed_id,
+            record: &w.record,
+            items: &w.items,
+        })
+        .collect();
+    let results = store.commit_feeds(&commits);
+    drop(commits);
+    for (write, result) in batch.into_iter().zip(results) {
+        let _ = write.reply.send(result);
+    }
 }
 
 /// How one feed's job ended, for the per-feed summary line.
@@ -153,7 +217,30 @@ impl Context {
             let _ = reply.send(f(store));
         });
         self.calls
-            .send(call)
+            .send(DbMsg::Call(call))
+            .map_err(|_| JobError::Task("the database thread has stopped".into()))?;
+        result
+            .await
+            .map_err(|_| JobError::Task("the database call panicked".into()))?
+            .map_err(JobError::from)
+    }
+
+    /// Stores one feed's fetch on the database thread, in a transaction shared with the
+    /// other feeds ready at the same moment (each in its own savepoint).
+    pub async fn commit_feed(
+        &self,
+        feed_id: i64,
+        record: FetchRecord,
+        items: Vec<Item>,
+    ) -> Result<Vec<SavedItem>, JobError> {
+        let (reply, result) = tokio::sync::oneshot::channel();
+        self.calls
+            .send(DbMsg::Commit(FeedWrite {
+                feed_id,
+                record,
+                items,
+                reply,
+            }))
             .map_err(|_| JobError::Task("the database thread has stopped".into()))?;
         result
             .await
@@ -370,9 +457,7 @@ async fn run_job(
     record.next_fetch = schedule::next_fetch(&policy, &outcome, now, fastrand::f64() * 2.0 - 1.0);
     let total = items.len();
     let feed_id = state.id;
-    let saved: Vec<SavedItem> = ctx
-        .db(move |s| s.commit_feed(feed_id, &record, &items))
-        .await?;
+    let saved: Vec<SavedItem> = ctx.commit_feed(feed_id, record, items).await?;
     let new = saved.iter().filter(|s| s.change == ItemChange::New).count();
     let changed = saved
         .iter()

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Context, Result, Store, parse_ts, ts, ts_opt};
+use super::{Context, Result, Store, StoreError, parse_ts, ts, ts_opt};
 use crate::config::FeedConfig;
 use crate::model::{FeedState, Item};
 
@@ -161,24 +161,80 @@ impl Store {
         record: &FetchRecord,
         items: &[Item],
     ) -> Result<Vec<SavedItem>> {
-        let tx = self
-            .conn
-            .transaction()
-            .what(|| "begin feed commit".into())?;
-        let saved = super::items::upsert(&tx, feed_id, items, record.at)?;
-        write_record(
-            &tx,
+        self.commit_feeds(&[FeedCommit {
             feed_id,
             record,
-            saved.iter().any(|s| s.change == ItemChange::New),
-        )?;
-        tx.commit().what(|| format!("commit feed {feed_id}"))?;
-        Ok(saved)
+            items,
+        }])
+        .pop()
+        .unwrap_or_else(|| Ok(Vec::new()))
+    }
+
+    /// Writes several fetches in one transaction, each feed inside its own savepoint: a feed
+    /// that fails rolls back alone, and the batch costs one commit (one WAL append, one
+    /// full-text segment) instead of one per feed. One result per feed, in order; when the
+    /// final commit fails, every feed gets that error.
+    pub fn commit_feeds(&mut self, batch: &[FeedCommit]) -> Vec<Result<Vec<SavedItem>>> {
+        let mut tx = match self.conn.transaction().what(|| "begin feed commit".into()) {
+            Ok(tx) => tx,
+            Err(err) => return batch.iter().map(|_| Err(err.again())).collect(),
+        };
+        let mut results = Vec::with_capacity(batch.len());
+        for feed in batch {
+            results.push(commit_one(&mut tx, feed));
+        }
+        let new: Vec<i64> = results
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|s| s.change == ItemChange::New)
+            .map(|s| s.id)
+            .collect();
+        if let Err(err) = super::items::index_new(&tx, &new) {
+            return batch.iter().map(|_| Err(err.again())).collect();
+        }
+        if let Err(source) = tx.commit() {
+            let ids: Vec<String> = batch.iter().map(|f| f.feed_id.to_string()).collect();
+            let err = StoreError::Sql {
+                what: format!("commit feeds {}", ids.join(", ")),
+                source,
+            };
+            return batch.iter().map(|_| Err(err.again())).collect();
+        }
+        results
     }
 }
 
+/// One feed's fetch to store: its row id, the fetch's outcome and the items read.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedCommit<'a> {
+    /// Row id in `feeds`.
+    pub feed_id: i64,
+    /// What the fetch did.
+    pub record: &'a FetchRecord,
+    /// The items the feed carried (none for a 304 or a failure).
+    pub items: &'a [Item],
+}
+
+/// Stores one feed of a batch inside a savepoint, rolled back alone when it fails.
+fn commit_one(tx: &mut rusqlite::Transaction, feed: &FeedCommit) -> Result<Vec<SavedItem>> {
+    let id = feed.feed_id;
+    let sp = tx
+        .savepoint()
+        .what(|| format!("begin commit of feed {id}"))?;
+    let saved = super::items::upsert(&sp, id, feed.items, feed.record.at)?;
+    write_record(
+        &sp,
+        id,
+        feed.record,
+        saved.iter().any(|s| s.change == ItemChange::New),
+    )?;
+    sp.commit().what(|| format!("commit feed {id}"))?;
+    Ok(saved)
+}
+
 fn write_record(
-    tx: &rusqlite::Transaction,
+    tx: &rusqlite::Connection,
     feed_id: i64,
     record: &FetchRecord,
     published_new: bool,
@@ -355,6 +411,56 @@ mod tests {
         assert_eq!(state.error_count, 0);
         assert_eq!(state.last_error, None);
         assert_eq!(state.etag.as_deref(), Some("\"v1\""));
+    }
+
+    #[test]
+    fn a_failing_feed_in_a_batch_rolls_back_alone() {
+        let mut store = Store::memory().unwrap();
+        store
+            .sync_feeds(&[feed("https://a.example/1"), feed("https://a.example/2")])
+            .unwrap();
+        let one = store.feed("https://a.example/1").unwrap().unwrap().id;
+        let two = store.feed("https://a.example/2").unwrap().unwrap().id;
+        let at = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let record = FetchRecord {
+            at,
+            status: Some(200),
+            etag: Some("\"e\"".into()),
+            next_fetch: at,
+            ..Default::default()
+        };
+        let item = |guid: &str| Item {
+            guid: Some(guid.into()),
+            title: format!("Item {guid}"),
+            ..Default::default()
+        };
+        let items = [item("a"), item("b")];
+        // No feed has this id: its items break the foreign key once the first is written.
+        let results = store.commit_feeds(&[
+            FeedCommit {
+                feed_id: one,
+                record: &record,
+                items: &items,
+            },
+            FeedCommit {
+                feed_id: 999,
+                record: &record,
+                items: &items,
+            },
+            FeedCommit {
+                feed_id: two,
+                record: &record,
+                items: &items[..1],
+            },
+        ]);
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0].as_ref().unwrap().len(), 2);
+        assert!(results[1].is_err());
+        assert_eq!(results[2].as_ref().unwrap().len(), 1);
+        assert_eq!(store.item_count().unwrap(), 3);
+        let state = store.feed("https://a.example/2").unwrap().unwrap();
+        assert_eq!(state.etag.as_deref(), Some("\"e\""));
+        assert_eq!(state.items, 1);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and listing them newest first.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::feeds::{ItemChange, SavedItem};
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
@@ -23,7 +23,7 @@ pub struct ItemFilter {
 
 /// Inserts new items, updates changed ones, and reports which is which.
 pub(super) fn upsert(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     feed_id: i64,
     items: &[Item],
     now: DateTime<Utc>,
@@ -91,6 +91,22 @@ pub(super) fn upsert(
         saved.push(SavedItem { id, change });
     }
     Ok(saved)
+}
+
+/// Adds new items to the full-text index in one statement (see migration 0006: a trigger
+/// would flush an index segment per item). Changed and deleted items are still indexed by
+/// their triggers.
+pub(super) fn index_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> {
+    const SQL: &str = "INSERT INTO items_fts (rowid, title, summary)
+         SELECT id, title, summary FROM items WHERE id IN (SELECT value FROM json_each(?1))";
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(SQL)
+        .and_then(|mut s| s.execute([list]))
+        .map(drop)
+        .what(|| format!("index {} new items for search", ids.len()))
 }
 
 const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \

@@ -23,7 +23,7 @@ use rusqlite_migration::{M, Migrations};
 
 pub use articles::ArticleVersion;
 pub use digests::{Delivery, DigestRecord, MatchedText};
-pub use feeds::{FetchRecord, ItemChange, SavedItem};
+pub use feeds::{FeedCommit, FetchRecord, ItemChange, SavedItem};
 pub use figures::Source;
 pub use items::ItemFilter;
 pub use matches::{GroupMember, MatchFilter};
@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_digests.sql"),
     include_str!("../../migrations/0004_item_feed_index.sql"),
     include_str!("../../migrations/0005_feed_config.sql"),
+    include_str!("../../migrations/0006_index_items_in_batches.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
@@ -105,6 +106,35 @@ impl StoreError {
             rusqlite::ErrorCode::SystemIoFailure => Some(DiskProblem::Io),
             _ => None,
         }
+    }
+}
+
+impl StoreError {
+    /// The same failure again, for each of several callers that share it (the feeds of a
+    /// batch whose commit failed). SQLite's own codes are kept, so `disk_problem` still sees them.
+    fn again(&self) -> StoreError {
+        let (what, source) = match self {
+            StoreError::Sql { what, source } => (what.clone(), source),
+            other => {
+                return StoreError::Sql {
+                    what: other.to_string(),
+                    source: rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                        None,
+                    ),
+                };
+            }
+        };
+        let source = match source {
+            rusqlite::Error::SqliteFailure(code, message) => {
+                rusqlite::Error::SqliteFailure(*code, message.clone())
+            }
+            other => rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                Some(other.to_string()),
+            ),
+        };
+        StoreError::Sql { what, source }
     }
 }
 
