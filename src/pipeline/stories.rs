@@ -16,7 +16,7 @@ use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
 use crate::metrics::{ArticleOutcome, Target};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
-use crate::store::{ArticleVersion, Source, Verdict};
+use crate::store::{ArticleVersion, GroupMember, Source, Verdict};
 use crate::story::{self, Background, Fields, Judgement, Matcher, StorySpec, topic};
 
 /// Items first seen this recently that did not match are judged again each round, since
@@ -28,6 +28,8 @@ const BACKGROUND_DOCS: usize = 5_000;
 const SAME_STORY: f64 = 0.5;
 /// Matches further apart than this (declared times) are never grouped.
 const GROUP_WINDOW_DAYS: i64 = 4;
+/// Items read and pre-judged at a time: memory stays flat however many a round covers.
+const CHUNK: usize = 1_000;
 
 /// What a story round did, for logs and the poll summary.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +43,7 @@ pub struct RoundReport {
 }
 
 /// A story ready for judging: its config, spec and figures' time anchor.
+#[derive(Clone)]
 struct Prepared {
     config: StoryConfig,
     spec: StorySpec,
@@ -52,37 +55,69 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     if ctx.config.stories.is_empty() {
         return Ok(report);
     }
-    let stories = prepare(ctx).await?;
-    let specs: Vec<StorySpec> = stories.iter().map(|s| s.spec.clone()).collect();
-    let texts = ctx.db(|s| s.background_texts(BACKGROUND_DOCS)).await?;
-    let matcher = tokio::task::spawn_blocking(move || build_matcher(&specs, &texts))
-        .await
-        .map_err(|e| JobError::Task(e.to_string()))?;
-    let matcher = Arc::new(matcher);
+    let stories = Arc::new(prepare(ctx).await?);
+    let (texts, last_item, previous) = ctx
+        .db(|s| {
+            Ok((
+                s.background_texts(BACKGROUND_DOCS)?,
+                s.last_item_id()?,
+                s.last_story_round()?,
+            ))
+        })
+        .await?;
+    let fingerprint = round_fingerprint(&stories, &texts);
+    // A round that judged with the same stories and background would judge every older
+    // item the same way again: only touched and newer items need judging then.
+    let judged_up_to = previous
+        .filter(|(f, _)| *f == fingerprint)
+        .map(|(_, last)| last);
 
     let now = Utc::now();
     let recent_from = now - ChronoDuration::hours(REJUDGE_WINDOW_HOURS);
-    let ids = touched.to_vec();
     let touched_set: HashSet<i64> = touched.iter().copied().collect();
-    let items = ctx
+    let extra = touched.to_vec();
+    let ids = ctx
         .db(move |s| {
-            let mut items = s.items_by_ids(&ids)?;
-            let known: HashSet<i64> = items.iter().map(|i| i.id).collect();
-            items.extend(
-                s.items_first_seen_since(recent_from)?
-                    .into_iter()
-                    .filter(|i| !known.contains(&i.id)),
-            );
-            Ok(items)
+            let mut ids = match judged_up_to {
+                Some(after) => s.item_ids_after(after, recent_from)?,
+                None => s.item_ids_first_seen_since(recent_from)?,
+            };
+            ids.extend(extra);
+            ids.sort_unstable();
+            ids.dedup();
+            Ok(ids)
         })
         .await?;
-
     let mut matched = matched_sets(ctx, &stories).await?;
-    let skip = |story: &str, item: &StoredItem| {
-        matched.get(story).is_some_and(|m| m.contains(&item.id)) && !touched_set.contains(&item.id)
+    // A round with nothing to judge needs no matcher: a poll where nothing changed only
+    // re-checks live pages.
+    let matcher = if ids.is_empty() {
+        None
+    } else {
+        let specs: Vec<StorySpec> = stories.iter().map(|s| s.spec.clone()).collect();
+        let built = tokio::task::spawn_blocking(move || build_matcher(&specs, &texts))
+            .await
+            .map_err(|e| JobError::Task(e.to_string()))?;
+        Some(Arc::new(built))
     };
-    let (decisions, fetched) =
-        judge_items(ctx, &stories, &matcher, items, skip, &touched_set).await?;
+    let (decisions, fetched) = match &matcher {
+        Some(matcher) => {
+            // Matched items are settled unless they changed this round.
+            let settled: HashMap<String, HashSet<i64>> = matched
+                .iter()
+                .map(|(story, ids)| {
+                    (
+                        story.clone(),
+                        ids.difference(&touched_set).copied().collect(),
+                    )
+                })
+                .collect();
+            let wanted = round_candidates(ctx, &stories, matcher, Arc::new(settled), &ids).await?;
+            judge_wanted(ctx, &stories, matcher, wanted, &touched_set).await?
+        }
+        None => (Vec::new(), Pages::new()),
+    };
+    let mut groups = Groups::new();
     report.articles += fetched.values().filter(|v| v.is_some()).count();
     let mut figured: HashSet<(String, String)> = HashSet::new();
     for decision in decisions.into_iter().filter(|d| d.followup) {
@@ -91,7 +126,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             .get(story)
             .is_some_and(|m| m.contains(&decision.item.id));
         let page = page_of(&fetched, &decision.item);
-        store_match(ctx, story, &decision, page, is_new).await?;
+        store_match(ctx, story, &decision, page, is_new, &mut groups).await?;
         if is_new {
             report.matched += 1;
             ctx.metrics.matches_stored(1);
@@ -105,6 +140,13 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         {
             report.figures += record_figures(ctx, story, page, Some(&decision.item)).await?;
         }
+    }
+
+    // A candidate whose page could not be read is judged again next round, as it was
+    // before rounds were remembered.
+    if fetched.values().all(Option::is_some) {
+        ctx.db(move |s| s.save_story_round(&fingerprint, last_item, Utc::now()))
+            .await?;
     }
 
     // Live pages: matched articles still fresh are re-checked for new versions.
@@ -150,17 +192,92 @@ fn page_of<'a>(pages: &'a Pages, item: &StoredItem) -> Option<&'a StoredArticle>
         .map(|(page, _)| page)
 }
 
-/// Judges items in two stages: title and summary pick candidates (within each story's time
-/// window, minus those `skip` says are settled), their articles are fetched once each
-/// (re-fetched when in `refresh`), and candidates are judged again with the article text.
-async fn judge_items(
+/// What a round judges with: the stories as configured and read, and the background
+/// corpus. Equal fingerprints judge every item the same way.
+fn round_fingerprint(stories: &[Prepared], texts: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for story in stories {
+        hasher.update(format!("{:?}\0{:?}\0", story.spec, story.config.until).as_bytes());
+    }
+    for text in texts {
+        hasher.update(text.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Stage 1 over a round's items (`ids`, ascending): read `CHUNK` at a time and pre-judged
+/// off the async threads; only the candidates are kept, so memory follows the candidates,
+/// not the items.
+async fn round_candidates(
     ctx: &Context,
+    stories: &Arc<Vec<Prepared>>,
+    matcher: &Arc<Matcher>,
+    settled: Arc<HashMap<String, HashSet<i64>>>,
+    ids: &[i64],
+) -> Result<Vec<(usize, StoredItem)>, JobError> {
+    let mut wanted = Vec::new();
+    for chunk in id_chunks(ids, CHUNK) {
+        let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let keep = chunk.to_vec();
+        let items = ctx
+            .db(move |s| {
+                let mut items = s.items_in_id_range(first, last)?;
+                items.retain(|i| keep.binary_search(&i.id).is_ok());
+                Ok(items)
+            })
+            .await?;
+        let (stories, m, settled) = (
+            Arc::clone(stories),
+            Arc::clone(matcher),
+            Arc::clone(&settled),
+        );
+        let found = tokio::task::spawn_blocking(move || {
+            candidates_among(&stories, &m, items, |story, item| {
+                settled.get(story).is_some_and(|m| m.contains(&item.id))
+            })
+        })
+        .await
+        .map_err(|e| JobError::Task(e.to_string()))?;
+        wanted.extend(found);
+    }
+    Ok(wanted)
+}
+
+/// Splits ascending ids into runs of at most `size` spanning less than twice that, so a
+/// range read never drags in a long stretch of rows outside the round.
+fn id_chunks(ids: &[i64], size: usize) -> Vec<&[i64]> {
+    let span = i64::try_from(size.saturating_mul(2)).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &id) in ids.iter().enumerate() {
+        if i - start >= size || ids.get(start).is_some_and(|&s| id - s >= span) {
+            out.push(&ids[start..i]);
+            start = i;
+        }
+    }
+    if start < ids.len() {
+        out.push(&ids[start..]);
+    }
+    out
+}
+
+/// Stage 1: the (story, item) pairs whose title and summary make the item a candidate,
+/// within each story's time window, minus those `skip` says are settled.
+fn candidates_among(
     stories: &[Prepared],
     matcher: &Matcher,
     items: Vec<StoredItem>,
     skip: impl Fn(&str, &StoredItem) -> bool,
-    refresh: &HashSet<i64>,
-) -> Result<(Vec<Decision>, Pages), JobError> {
+) -> Vec<(usize, StoredItem)> {
     let mut wanted: Vec<(usize, StoredItem)> = Vec::new();
     for item in items {
         for index in matcher.candidates(&item.title, &item.summary) {
@@ -175,6 +292,33 @@ async fn judge_items(
             wanted.push((index, item.clone()));
         }
     }
+    wanted
+}
+
+/// Judges items in two stages: title and summary pick candidates (within each story's time
+/// window, minus those `skip` says are settled), their articles are fetched once each
+/// (re-fetched when in `refresh`), and candidates are judged again with the article text.
+async fn judge_items(
+    ctx: &Context,
+    stories: &[Prepared],
+    matcher: &Matcher,
+    items: Vec<StoredItem>,
+    skip: impl Fn(&str, &StoredItem) -> bool,
+    refresh: &HashSet<i64>,
+) -> Result<(Vec<Decision>, Pages), JobError> {
+    let wanted = candidates_among(stories, matcher, items, skip);
+    judge_wanted(ctx, stories, matcher, wanted, refresh).await
+}
+
+/// Stage 2: fetches the candidates' articles once each (again when in `refresh`) and
+/// judges each candidate with its article text.
+async fn judge_wanted(
+    ctx: &Context,
+    stories: &[Prepared],
+    matcher: &Matcher,
+    wanted: Vec<(usize, StoredItem)>,
+    refresh: &HashSet<i64>,
+) -> Result<(Vec<Decision>, Pages), JobError> {
     let mut urls: Vec<(String, bool)> = Vec::new();
     for (_, item) in &wanted {
         if let Some(url) = &item.url
@@ -231,6 +375,10 @@ async fn judge_items(
     Ok((decisions, pages))
 }
 
+/// Each story's matches as grouping sees them: read once per round, then extended with
+/// the matches the round stores, so a round with many new matches reads them once.
+type Groups = HashMap<String, Vec<GroupMember>>;
+
 /// Stores a positive decision; a new match joins the group of a near-duplicate.
 async fn store_match(
     ctx: &Context,
@@ -238,18 +386,28 @@ async fn store_match(
     decision: &Decision,
     page: Option<&StoredArticle>,
     is_new: bool,
+    groups: &mut Groups,
 ) -> Result<(), JobError> {
     let item = &decision.item;
     let explanation = serde_json::to_string(&decision.judgement).unwrap_or_else(|_| "{}".into());
     let shingles = page.map(|p| p.shingles.clone()).unwrap_or_default();
     let group = if is_new {
-        group_for(ctx, story, item, &shingles).await?
+        group_for(ctx, story, item, &shingles, groups).await?
     } else {
         item.id
     };
     let (sid, item_id, score) = (story.to_string(), item.id, decision.judgement.score);
     ctx.db(move |s| s.save_match(&sid, item_id, score, &explanation, group, Utc::now()))
         .await?;
+    if is_new && let Some(members) = groups.get_mut(story) {
+        members.push(GroupMember {
+            item_id,
+            group,
+            time: Some(item.published.unwrap_or(item.first_seen)),
+            title: item.title.clone(),
+            shingles,
+        });
+    }
     if is_new {
         info!(story_id = %story, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
     }
@@ -341,10 +499,11 @@ pub async fn rematch(
         let (sid, id) = (story_id.to_string(), item.id);
         ctx.db(move |s| s.delete_match(&sid, id)).await?;
     }
+    let mut groups = Groups::new();
     for decision in decisions.iter().filter(|d| d.followup) {
         let is_new = !current.contains(&decision.item.id);
         let page = page_of(&pages, &decision.item);
-        store_match(ctx, story_id, decision, page, is_new).await?;
+        store_match(ctx, story_id, decision, page, is_new, &mut groups).await?;
         if is_new && let Some(page) = page {
             record_figures(ctx, story_id, page, Some(&decision.item)).await?;
         }
@@ -614,12 +773,19 @@ async fn group_for(
     story: &str,
     item: &StoredItem,
     shingles: &[u64],
+    groups: &mut Groups,
 ) -> Result<i64, JobError> {
+    if !groups.contains_key(story) {
+        let sid = story.to_string();
+        let members = ctx.db(move |s| s.group_members(&sid)).await?;
+        groups.insert(story.to_string(), members);
+    }
     if shingles.is_empty() {
         return Ok(item.id);
     }
-    let sid = story.to_string();
-    let members = ctx.db(move |s| s.group_members(&sid)).await?;
+    let Some(members) = groups.get(story) else {
+        return Ok(item.id);
+    };
     let when = item.published.unwrap_or(item.first_seen);
     let best = members
         .iter()
@@ -695,15 +861,9 @@ async fn recheck(
                 .unwrap_or(ChronoDuration::hours(48));
         let sid = story.config.id.clone();
         let items = ctx
-            .db(move |s| {
-                let ids: Vec<i64> = s.matched_items(&sid)?.into_iter().collect();
-                s.items_by_ids(&ids)
-            })
+            .db(move |s| s.matched_items_since(&sid, fresh_from))
             .await?;
         for item in items {
-            if item.first_seen < fresh_from {
-                continue;
-            }
             if let Some(url) = &item.url
                 && !done.contains_key(url)
             {
@@ -731,4 +891,19 @@ async fn recheck(
         report.figures += record_figures(ctx, story, page, Some(item)).await?;
     }
     Ok(fetched.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_chunks;
+
+    #[test]
+    fn id_chunks_bound_count_and_span() {
+        let ids: Vec<i64> = (1..=25).chain([100, 101, 5_000]).collect();
+        let chunks = id_chunks(&ids, 10);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(lens, vec![10, 10, 5, 2, 1]);
+        assert_eq!(chunks.concat(), ids);
+        assert!(id_chunks(&[], 10).is_empty());
+    }
 }

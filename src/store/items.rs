@@ -109,10 +109,10 @@ pub(super) fn index_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> 
         .what(|| format!("index {} new items for search", ids.len()))
 }
 
-const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \
+pub(super) const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \
      i.published, i.updated, i.first_seen";
 
-fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem> {
+pub(super) fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem> {
     Ok(StoredItem {
         id: row.get(0)?,
         feed: row.get(1)?,
@@ -202,6 +202,51 @@ impl Store {
             .what(|| "list recent items".into())?;
         rows.collect::<rusqlite::Result<_>>()
             .what(|| "list recent items".into())
+    }
+
+    /// Row ids of the items first seen at or after `since`, ascending: the re-judge window,
+    /// read a chunk at a time with [`Self::items_in_id_range`].
+    pub fn item_ids_first_seen_since(&self, since: DateTime<Utc>) -> Result<Vec<i64>> {
+        const SQL: &str = "SELECT id FROM items WHERE first_seen >= ?1 ORDER BY id";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map([ts(since)], |r| r.get(0))
+            .what(|| "list recent item ids".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list recent item ids".into())
+    }
+
+    /// Row ids above `after` of items first seen at or after `since`, ascending: what a
+    /// round must judge when older items were judged against the same background.
+    pub fn item_ids_after(&self, after: i64, since: DateTime<Utc>) -> Result<Vec<i64>> {
+        const SQL: &str = "SELECT id FROM items WHERE id > ?1 AND first_seen >= ?2 ORDER BY id";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map(params![after, ts(since)], |r| r.get(0))
+            .what(|| "list new item ids".into())?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| "list new item ids".into())
+    }
+
+    /// The newest item's row id, 0 when there is none.
+    pub fn last_item_id(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM items", [], |r| r.get(0))
+            .what(|| "read the newest item id".into())
+    }
+
+    /// The items with row ids from `first` to `last` inclusive, ascending.
+    pub fn items_in_id_range(&self, first: i64, last: i64) -> Result<Vec<StoredItem>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map([first, last], item_from_row)
+            .what(|| format!("read items {first} to {last}"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| format!("read items {first} to {last}"))
     }
 
     /// Every stored item's title and summary, newest first, at most `limit`: the background

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::articles::decode_shingles;
-use super::items::fts_query;
+use super::items::{ITEM_COLUMNS, fts_query, item_from_row};
 use super::{Context, Result, Store, parse_ts, ts};
-use crate::model::MatchRow;
+use crate::model::{MatchRow, StoredItem};
 
 /// Which matches to list.
 #[derive(Debug, Clone, Default)]
@@ -117,6 +117,26 @@ impl Store {
             .what(|| format!("list matched items of {story}"))?;
         rows.collect::<rusqlite::Result<_>>()
             .what(|| format!("list matched items of {story}"))
+    }
+
+    /// The items matched to `story` that were first seen at or after `since`: the pages
+    /// still live enough to re-check.
+    pub fn matched_items_since(
+        &self,
+        story: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<StoredItem>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM matches m JOIN items i ON i.id = m.item_id
+             JOIN feeds f ON f.id = i.feed_id
+             WHERE m.story_id = ?1 AND i.first_seen >= ?2 ORDER BY i.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map(params![story, ts(since)], item_from_row)
+            .what(|| format!("list recent matches of {story}"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| format!("list recent matches of {story}"))
     }
 
     /// The story's matches with their article sketches, for near-duplicate grouping.

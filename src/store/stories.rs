@@ -100,6 +100,31 @@ impl Store {
             .what(|| format!("record verdict on {url} for story {story}"))
     }
 
+    /// The last complete story round: its fingerprint and the newest item it saw.
+    pub fn last_story_round(&self) -> Result<Option<(String, i64)>> {
+        const SQL: &str = "SELECT fingerprint, last_item FROM story_rounds WHERE id = 1";
+        self.conn
+            .query_row(SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .what(|| "read the last story round".into())
+    }
+
+    /// Records a complete story round (see [`Self::last_story_round`]).
+    pub fn save_story_round(
+        &mut self,
+        fingerprint: &str,
+        last_item: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const SQL: &str =
+            "INSERT OR REPLACE INTO story_rounds (id, fingerprint, last_item, finished_at)
+            VALUES (1, ?1, ?2, ?3)";
+        self.conn
+            .execute(SQL, params![fingerprint, last_item, ts(at)])
+            .map(drop)
+            .what(|| "record the story round".into())
+    }
+
     /// A person's verdict on `url` for `story`, if any.
     pub fn verdict(&self, story: &str, url: &str) -> Result<Option<Verdict>> {
         const SQL: &str = "SELECT verdict FROM verdicts WHERE story_id = ?1 AND url = ?2";
