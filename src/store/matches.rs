@@ -108,6 +108,21 @@ impl Store {
             .what(|| format!("count matches of story {story}"))
     }
 
+    /// Links of the story's matched items (rejected ones left out): which sources count
+    /// towards its figures, without building every match's listing row.
+    pub fn matched_urls(&self, story: &str) -> Result<HashSet<String>> {
+        const SQL: &str = "SELECT COALESCE(i.url, '') FROM matches m
+            JOIN items i ON i.id = m.item_id
+            LEFT JOIN verdicts v ON v.story_id = m.story_id AND v.url = i.url
+            WHERE m.story_id = ?1 AND COALESCE(v.verdict, '') != 'rejected'";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map([story], |r| r.get(0))
+            .what(|| format!("list matched links of {story}"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| format!("list matched links of {story}"))
+    }
+
     /// Ids of items matched to `story`.
     pub fn matched_items(&self, story: &str) -> Result<HashSet<i64>> {
         const SQL: &str = "SELECT item_id FROM matches WHERE story_id = ?1";
@@ -174,68 +189,7 @@ impl Store {
 
     /// Matches newest first, without rejected ones; confirmed ones are included.
     pub fn matches(&self, filter: &MatchFilter) -> Result<Vec<MatchRow>> {
-        let mut sql = String::from(
-            "SELECT m.story_id, COALESCE(i.url, ''), i.title, f.url, f.name, i.published,
-                i.first_seen, m.score, m.explanation, m.grp,
-                (SELECT COUNT(DISTINCT i2.feed_id) FROM matches m2 JOIN items i2 ON i2.id = m2.item_id
-                  WHERE m2.story_id = m.story_id AND m2.grp = m.grp),
-                COALESCE(v.verdict, 'auto'), i.id
-             FROM matches m
-             JOIN items i ON i.id = m.item_id
-             JOIN feeds f ON f.id = i.feed_id
-             LEFT JOIN verdicts v ON v.story_id = m.story_id AND v.url = i.url
-             WHERE COALESCE(v.verdict, '') != 'rejected'",
-        );
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        let mut arg = |sql: &mut String, clause: &str, value: Box<dyn rusqlite::ToSql>| {
-            args.push(value);
-            sql.push_str(&clause.replace("?#", &format!("?{}", args.len())));
-        };
-        if let Some(story) = &filter.story {
-            arg(&mut sql, " AND m.story_id = ?#", Box::new(story.clone()));
-        }
-        if let Some(since) = filter.since {
-            arg(&mut sql, " AND i.first_seen >= ?#", Box::new(ts(since)));
-        }
-        if let Some(until) = filter.until {
-            arg(&mut sql, " AND i.first_seen < ?#", Box::new(ts(until)));
-        }
-        if let Some(feed) = &filter.feed {
-            arg(&mut sql, " AND (f.url = ?# ", Box::new(feed.clone()));
-            arg(&mut sql, "OR f.name = ?#)", Box::new(feed.clone()));
-        }
-        if let Some(entity) = &filter.entity {
-            arg(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM json_each(m.explanation, '$.hits') h
-                   WHERE lower(json_extract(h.value, '$.entity')) = lower(?#)",
-                Box::new(entity.clone()),
-            );
-            arg(
-                &mut sql,
-                " OR lower(json_extract(h.value, '$.name')) = lower(?#))",
-                Box::new(entity.clone()),
-            );
-        }
-        if let Some(search) = &filter.search {
-            let query = fts_query(search);
-            arg(
-                &mut sql,
-                " AND (i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?#)",
-                Box::new(query.clone()),
-            );
-            arg(
-                &mut sql,
-                " OR i.url IN (SELECT a.url FROM articles a WHERE a.id IN
-                   (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?#)))",
-                Box::new(query),
-            );
-        }
-        arg(
-            &mut sql,
-            " ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC LIMIT ?#",
-            Box::new(i64::try_from(filter.limit).unwrap_or(i64::MAX)),
-        );
+        let (sql, args) = matches_query(filter);
         let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
@@ -263,6 +217,79 @@ impl Store {
     }
 }
 
+/// The listing query of [`Store::matches`] for `filter`, with its parameters.
+fn matches_query(filter: &MatchFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut sql = String::from(
+            "SELECT m.story_id, COALESCE(i.url, ''), i.title, f.url, f.name, i.published,
+                i.first_seen, m.score, m.explanation, m.grp,
+                (SELECT COUNT(DISTINCT i2.feed_id) FROM matches m2 JOIN items i2 ON i2.id = m2.item_id
+                  WHERE m2.story_id = m.story_id AND m2.grp = m.grp),
+                COALESCE(v.verdict, 'auto'), i.id
+             FROM matches m
+             JOIN items i ON i.id = m.item_id
+             JOIN feeds f ON f.id = i.feed_id
+             LEFT JOIN verdicts v ON v.story_id = m.story_id AND v.url = i.url
+             WHERE COALESCE(v.verdict, '') != 'rejected'",
+        );
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, value: Box<dyn rusqlite::ToSql>| {
+        args.push(value);
+        sql.push_str(&clause.replace("?#", &format!("?{}", args.len())));
+    };
+    if let Some(story) = &filter.story {
+        arg(&mut sql, " AND m.story_id = ?#", Box::new(story.clone()));
+    }
+    if let Some(since) = filter.since {
+        arg(&mut sql, " AND i.first_seen >= ?#", Box::new(ts(since)));
+    }
+    if let Some(until) = filter.until {
+        arg(&mut sql, " AND i.first_seen < ?#", Box::new(ts(until)));
+    }
+    if let Some(feed) = &filter.feed {
+        arg(&mut sql, " AND (f.url = ?# ", Box::new(feed.clone()));
+        arg(&mut sql, "OR f.name = ?#)", Box::new(feed.clone()));
+    }
+    if let Some(entity) = &filter.entity {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM json_each(m.explanation, '$.hits') h
+                   WHERE lower(json_extract(h.value, '$.entity')) = lower(?#)",
+            Box::new(entity.clone()),
+        );
+        arg(
+            &mut sql,
+            " OR lower(json_extract(h.value, '$.name')) = lower(?#))",
+            Box::new(entity.clone()),
+        );
+    }
+    if let Some(search) = &filter.search {
+        // Matches are read newest first and the first `limit` hits kept, so a term most
+        // matches carry stops early. The items' hits are one set built once (cheaper than an
+        // FTS probe per row); an article is found by the row's link through its unique
+        // index and checked against the article hits, also built once.
+        let query = fts_query(search);
+        arg(
+            &mut sql,
+            " AND (m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?#)",
+            Box::new(query.clone()),
+        );
+        arg(
+            &mut sql,
+            " OR EXISTS (SELECT 1 FROM articles a WHERE a.url = i.url AND a.id IN
+               (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?#)))",
+            Box::new(query),
+        );
+    }
+    // `item_time` is the item's COALESCE(published, first_seen) (migration 0008), so the
+    // order comes from `matches_story_newest` / `matches_newest` without a sort.
+    arg(
+        &mut sql,
+        " ORDER BY m.item_time DESC, m.item_id DESC LIMIT ?#",
+        Box::new(i64::try_from(filter.limit).unwrap_or(i64::MAX)),
+    );
+    (sql, args)
+}
+
 /// The distinct entity names that hit, from a stored explanation.
 fn entities_of(explanation: &str) -> Vec<String> {
     let value: serde_json::Value = serde_json::from_str(explanation).unwrap_or_default();
@@ -275,4 +302,175 @@ fn entities_of(explanation: &str) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FeedConfig;
+    use crate::model::Item;
+    use crate::store::FetchRecord;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2031, 3, day, 12, 0, 0).unwrap()
+    }
+
+    fn item(slug: &str, day: u32) -> Item {
+        Item {
+            guid: Some(slug.into()),
+            url: Some(format!("https://paper.example/{slug}")),
+            title: format!("Harbour {slug}"),
+            published: Some(at(day)),
+            ..Default::default()
+        }
+    }
+
+    /// A store with one feed carrying `items`; returns the store, feed id and item ids.
+    fn store_with(items: &[Item]) -> (Store, i64, Vec<i64>) {
+        let mut store = Store::memory().unwrap();
+        let feed = FeedConfig {
+            url: url::Url::parse("https://paper.example/rss").unwrap(),
+            name: None,
+            interval: None,
+        };
+        store.sync_feeds(&[feed]).unwrap();
+        let feed = store.feed("https://paper.example/rss").unwrap().unwrap().id;
+        let ids = commit(&mut store, feed, items);
+        (store, feed, ids)
+    }
+
+    fn commit(store: &mut Store, feed: i64, items: &[Item]) -> Vec<i64> {
+        let record = FetchRecord {
+            at: at(20),
+            status: Some(200),
+            next_fetch: at(20),
+            ..Default::default()
+        };
+        let saved = store.commit_feed(feed, &record, items).unwrap();
+        saved.iter().map(|s| s.id).collect()
+    }
+
+    fn titles(store: &Store, filter: MatchFilter) -> Vec<String> {
+        store
+            .matches(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.title)
+            .collect()
+    }
+
+    fn of_story(limit: usize) -> MatchFilter {
+        MatchFilter {
+            story: Some("harbour".into()),
+            limit,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn newest_first_follows_an_item_whose_date_changes() {
+        let (mut store, feed, ids) = store_with(&[item("a", 1), item("b", 2), item("c", 3)]);
+        for id in &ids {
+            store
+                .save_match("harbour", *id, 0.9, "{}", *id, at(4))
+                .unwrap();
+        }
+        assert_eq!(titles(&store, of_story(2)), ["Harbour c", "Harbour b"]);
+        // The feed re-dates `a` to the newest; the stored order must follow.
+        commit(&mut store, feed, &[item("a", 5)]);
+        assert_eq!(titles(&store, of_story(2)), ["Harbour a", "Harbour c"]);
+        // A confirmed match (another insert path) is placed by its item's date too.
+        let d = commit(&mut store, feed, &[item("d", 4)]);
+        store.save_confirmed("other", d[0], "{}", at(6)).unwrap();
+        store
+            .save_match("other", ids[1], 0.9, "{}", ids[1], at(6))
+            .unwrap();
+        let all = MatchFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            titles(&store, all),
+            [
+                "Harbour a",
+                "Harbour d",
+                "Harbour c",
+                "Harbour b",
+                "Harbour b"
+            ]
+        );
+    }
+
+    #[test]
+    fn search_finds_items_by_their_own_text_and_by_their_article() {
+        let (mut store, _, ids) = store_with(&[item("a", 1), item("b", 2), item("c", 3)]);
+        for id in &ids {
+            store
+                .save_match("harbour", *id, 0.9, "{}", *id, at(4))
+                .unwrap();
+        }
+        let article = crate::model::Article {
+            title: None,
+            text: "Divers reached the sunken ferry at dawn.".into(),
+            published: None,
+            updated: None,
+        };
+        let version = crate::store::ArticleVersion {
+            url: "https://paper.example/a",
+            article: &article,
+            etag: None,
+            last_modified: None,
+            hash: "h",
+            shingles: &[],
+        };
+        store.save_article(&version, at(4)).unwrap();
+        let search = |q: &str| MatchFilter {
+            search: Some(q.into()),
+            ..of_story(10)
+        };
+        assert_eq!(titles(&store, search("sunken ferry")), ["Harbour a"]);
+        assert_eq!(titles(&store, search("harbour c")), ["Harbour c"]);
+        assert_eq!(titles(&store, search("\"harbour\"")).len(), 3);
+        assert!(titles(&store, search("nothing-like-this")).is_empty());
+    }
+
+    #[test]
+    fn a_page_of_matches_comes_from_an_index_without_a_sort() {
+        let store = Store::memory().unwrap();
+        let filters = [
+            of_story(50),
+            MatchFilter {
+                limit: 50,
+                ..Default::default()
+            },
+            MatchFilter {
+                search: Some("death toll".into()),
+                ..of_story(50)
+            },
+            MatchFilter {
+                search: Some("death toll".into()),
+                limit: 50,
+                ..Default::default()
+            },
+        ];
+        for filter in filters {
+            let (sql, args) = matches_query(&filter);
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))
+                .unwrap()
+                .map(|d| d.unwrap())
+                .collect();
+            let plan = plan.join("\n");
+            assert!(
+                !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                "{filter:?}:\n{plan}"
+            );
+            assert!(plan.contains("USING INDEX matches_"), "{filter:?}:\n{plan}");
+        }
+    }
 }
