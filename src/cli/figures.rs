@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::output::{self, Format};
 use crate::config::Config;
 use crate::model::FigureRow;
-use crate::store::{MatchFilter, Store};
+use crate::store::Store;
 use crate::story::timeline::{self, Timeline};
 
 /// Arguments of `figures`.
@@ -41,15 +41,8 @@ pub fn timeline_of(store: &Store, story: &str) -> anyhow::Result<Timeline> {
         .observations(story)
         .with_context(|| format!("reading figures of story {story}"))?;
     let counted: HashSet<String> = store
-        .matches(&MatchFilter {
-            story: Some(story.to_string()),
-            limit: usize::MAX >> 1,
-            ..Default::default()
-        })
-        .with_context(|| format!("reading matches of story {story}"))?
-        .into_iter()
-        .map(|m| m.url)
-        .collect();
+        .matched_urls(story)
+        .with_context(|| format!("reading matches of story {story}"))?;
     Ok(timeline::build(&rows, |url| counted.contains(url)))
 }
 

@@ -310,10 +310,7 @@ pub fn build(
 /// The timeline of a story from its stored observations and current matches.
 pub fn timeline_of(store: &Store, story: &str) -> store::Result<Timeline> {
     let rows = store.observations(story)?;
-    let counted: HashSet<String> = all_matches(store, story)?
-        .into_iter()
-        .map(|m| m.url)
-        .collect();
+    let counted = store.matched_urls(story)?;
     Ok(timeline::build(&rows, |url| counted.contains(url)))
 }
 
