@@ -49,7 +49,7 @@ time_it "followup check (process start, no query)" "$bin" --config "$cfg" check
 time_it "matches --story S --limit 50" "$bin" --config "$cfg" matches --story "$story" --limit 50
 time_it "matches --search \"death toll\"" "$bin" --config "$cfg" matches --search '"death toll"'
 time_it "matches --story S --search \"death toll\"" "$bin" --config "$cfg" matches --story "$story" --search '"death toll"'
-time_it "matches --search lunet (rare word)" "$bin" --config "$cfg" matches --search lunet
+time_it "matches --search zeppelin (no hit: worst case)" "$bin" --config "$cfg" matches --search zeppelin
 time_it "items --limit 50" "$bin" --config "$cfg" items --limit 50
 time_it "items --search \"death toll\" --limit 50" "$bin" --config "$cfg" items --search '"death toll"' --limit 50
 time_it "items --search death toll --limit 50" "$bin" --config "$cfg" items --search 'death toll' --limit 50
