@@ -27,5 +27,5 @@ END;
 CREATE INDEX matches_story_newest ON matches (story_id, item_time DESC, item_id DESC);
 CREATE INDEX matches_newest ON matches (item_time DESC, item_id DESC);
 
--- Items by link: a search hit in an article finds its items, a verdict finds its item.
+-- Items by link: `confirm` / `reject` find the item a URL names without reading every item.
 CREATE INDEX items_url ON items (url);
