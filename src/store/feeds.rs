@@ -181,7 +181,15 @@ impl Store {
         };
         let mut results = Vec::with_capacity(batch.len());
         for feed in batch {
-            results.push(commit_one(&mut tx, feed));
+            let result = commit_one(&mut tx, feed);
+            if let Err(err) = &result
+                && tx.is_autocommit()
+            {
+                // SQLite rolled the whole transaction back (a full disk does): no feed of the
+                // batch is stored, and the rest must not run outside a transaction.
+                return batch.iter().map(|_| Err(err.again())).collect();
+            }
+            results.push(result);
         }
         let new: Vec<i64> = results
             .iter()
