@@ -1101,6 +1101,9 @@ const CLAIMED: &[&str] = &[
     "costs",
 ];
 
+/// Nouns that pick some people out of a group ("six members of one family").
+const GROUP_OF: &[&str] = &["members", "relatives"];
+
 /// Nouns for a person, which an ordinal may count ("a third contractor was arrested").
 const PERSON_NOUNS: &[&str] = &[
     "suspect",
@@ -1140,6 +1143,15 @@ const PERSON_NOUNS: &[&str] = &[
     "civilian",
     "brother",
     "son",
+    "daughter",
+    "mother",
+    "father",
+    "wife",
+    "husband",
+    "captain",
+    "pilot",
+    "owner",
+    "manager",
 ];
 
 /// Nouns for the one who did it: "the suspect was arrested" is an arrest count of one.
@@ -1366,8 +1378,64 @@ fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     })
 }
 
-/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else.
+/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else, then
+/// reads what the phrase around the number adds to it.
 fn read_number(
+    sc: &Scanner,
+    i: usize,
+    j: usize,
+    p: crate::extract::numbers::ParsedNumber,
+) -> Option<Hit> {
+    let toks = &sc.toks;
+    // "members of one family": the "one" picks the family, it counts nobody.
+    if i >= 2 && is(toks.get(i - 1), "of") && is_any(toks.get(i - 2), GROUP_OF) {
+        return None;
+    }
+    let (qualifier, qstart) = qualifier_before(toks, i);
+    // "the captain and two crew members were detained": one person plus the counted ones.
+    // Only an exact count joined to a single person ("the", "a") adds up so.
+    let joined = !p.ordinal
+        && qualifier == Qualifier::Exact
+        && qstart >= 3
+        && is(toks.get(qstart - 1), "and")
+        && (is_any(toks.get(qstart - 2), PERSON_NOUNS)
+            || is_any(toks.get(qstart - 2), CULPRIT_NOUNS))
+        && is_any(toks.get(qstart - 3), &["the", "a", "an"]);
+    let mut hit = match tie_number(sc, i, j, p) {
+        Some(h) => h,
+        // "the blast killed a woman and two children": the verb governs both.
+        None if joined && qstart >= 4 => {
+            let kind = left_verb(toks.get(qstart - 4))?;
+            Hit {
+                kind,
+                value: p.value,
+                qualifier,
+                term_from: qstart - 4,
+                term_to: qstart - 3,
+                update: false,
+                more: false,
+                at: i,
+                weak: false,
+            }
+        }
+        None => return None,
+    };
+    if joined {
+        hit.value = hit.value.saturating_add(1);
+    }
+    // "six members of one family who died": a group within the toll. Kept only when the
+    // text states no other figure of the kind; arrests of "three members of a gang" are whole.
+    if hit.kind != FigureKind::Arrested
+        && is_any(toks.get(j), GROUP_OF)
+        && is(toks.get(j + 1), "of")
+    {
+        hit.weak = true;
+    }
+    Some(hit)
+}
+
+/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else.
+fn tie_number(
     sc: &Scanner,
     i: usize,
     j: usize,
@@ -2157,6 +2225,58 @@ mod tests {
         one("An eighth suspect is in custody.", Arrested, 8, Exact);
         none("The first suspect was detained on Friday.");
         none("It was the ninth day of the search.");
+    }
+
+    #[test]
+    fn one_person_and_a_count_add_up() {
+        one(
+            "The skipper said the captain and two crew members were detained on Monday.",
+            Arrested,
+            3,
+            Exact,
+        );
+        one(
+            "The blast killed a woman and two children.",
+            Killed,
+            3,
+            Exact,
+        );
+        one(
+            "Police arrested the owner and four employees.",
+            Arrested,
+            5,
+            Exact,
+        );
+        // Things are not people: the count stays as said.
+        one(
+            "A bus and two cars collided, injuring 5 people.",
+            Injured,
+            5,
+            Exact,
+        );
+    }
+
+    #[test]
+    fn members_of_a_group_yield_to_the_toll() {
+        let a = article(
+            "Funerals held",
+            "Mourners attended the funerals of six members of one family who died in the blaze. \
+             The fire has killed 26 people.",
+        );
+        assert_eq!(a, vec![(Killed, 26, Exact)]);
+        // Alone, the group is the only figure there is.
+        let a = article(
+            "Fire",
+            "Four members of a family were killed in the blaze on Sunday.",
+        );
+        assert_eq!(a, vec![(Killed, 4, Exact)]);
+        // Arrested members of a gang are the arrest count.
+        one(
+            "Police arrested three members of a gang.",
+            Arrested,
+            3,
+            Exact,
+        );
     }
 
     #[test]
