@@ -519,11 +519,34 @@ fn run_is_person(r: &Run) -> bool {
         && r.words.iter().all(|w| starts_upper(w) && !is_acronym(w))
 }
 
-/// The shorter name news uses for the same thing: a surname, or a place without its designator.
+/// The shorter name news uses for the same thing: a surname, a place without its designator,
+/// or a proper name without the short acronym in front of it (a vessel's "MV", "KM").
 fn short_form(r: &Run) -> Option<String> {
     if run_is_person(r) {
         let last = r.words.last()?;
         return (last.chars().count() >= 3).then(|| last.clone());
+    }
+    // Only a rest that reads as a name of its own: "UN Security Council" or "BBC News
+    // Arabic" leave ordinary words, which name nothing alone.
+    if let Some(first) = r.words.first()
+        && is_acronym(first)
+        && first.chars().count() <= 4
+        && (3..=4).contains(&r.words.len())
+    {
+        let rest_is_name = r.words[1..]
+            .iter()
+            .all(|w| starts_upper(w) && !is_acronym(w))
+            && r.norms[1..].iter().all(|n| {
+                n.chars().count() >= 3
+                    && !is_common_word(n)
+                    && !is_news_name(n)
+                    && !is_stopword(n)
+                    && !DESIGNATORS.contains(&n.as_str())
+                    && !CONNECTORS.contains(&n.as_str())
+            });
+        if rest_is_name {
+            return Some(r.words[1..].join(" "));
+        }
     }
     let mut n = r.norms.len();
     while n > 1 && DESIGNATORS.contains(&r.norms[n - 1].as_str()) {
@@ -785,6 +808,18 @@ mod tests {
         ] {
             assert!(find(&es, junk).is_none(), "{junk} learned: {es:?}");
         }
+    }
+
+    #[test]
+    fn a_name_is_also_known_without_its_acronym_prefix() {
+        let es = learn(
+            "",
+            "The MV Tarrowen Selka sank near Osprey Point, and the BBC News Arabic service reported it.",
+        );
+        let ship = find(&es, "MV Tarrowen Selka").expect("vessel learned");
+        assert!(ship.names.iter().any(|n| n == "Tarrowen Selka"), "{ship:?}");
+        let bbc = find(&es, "BBC News Arabic").expect("outlet learned");
+        assert_eq!(bbc.names.len(), 1, "{bbc:?}");
     }
 
     #[test]
