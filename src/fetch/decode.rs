@@ -103,8 +103,8 @@ fn strip_declared_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// Renames every `<?xml` after the first to `<?_xml`, an ordinary processing instruction;
-/// the first too when it starts past the window [`strip_first_encoding`] reads, since its
-/// encoding was then left in place.
+/// the first too unless it lies whole within the window [`strip_first_encoding`] reads and
+/// no longer names an encoding (an unclosed or late one would still switch decoders).
 fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let is_declaration = |at: usize| {
@@ -117,7 +117,10 @@ fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     let Some(first) = starts.next() else {
         return text;
     };
-    let later: Vec<usize> = (first >= DECLARATION_WINDOW)
+    let head_len = floor_char_boundary(&text, DECLARATION_WINDOW);
+    let first_is_safe = declaration_span(&bytes[..head_len])
+        .is_some_and(|(start, end)| start == first && !text[start..end].contains("encoding"));
+    let later: Vec<usize> = (!first_is_safe)
         .then_some(first)
         .into_iter()
         .chain(starts)
@@ -244,6 +247,17 @@ mod tests {
         assert!(out.contains("<?_xml version"), "{out}");
         let early = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss/>";
         assert!(to_utf8(early.as_bytes()).starts_with("<?xml version=\"1.0\"?>"));
+    }
+
+    #[test]
+    fn an_unclosed_first_declaration_is_disarmed() {
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"windows-1251\"?\n<rss>{}</rss>\
+             <?xml version=\"1.0\" encoding=\"windows-1251\"?>",
+            "x".repeat(DECLARATION_WINDOW)
+        );
+        let out = to_utf8(doc.as_bytes());
+        assert!(!out.contains("<?xml"), "{out}");
     }
 
     #[test]
