@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("followup: {err:#}");
+            eprintln!("followup: {}", followup::cli::describe(&err));
             ExitCode::from(2)
         }
     }

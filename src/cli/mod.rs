@@ -302,3 +302,44 @@ fn pick_story(config: &Config, named: Option<&str>) -> anyhow::Result<String> {
 fn shared(config: Config) -> Arc<Config> {
     Arc::new(config)
 }
+
+/// The message for a failed command: each cause once, outermost first. Errors that print
+/// their cause and also report it as their source (a store error around SQLite's) would
+/// otherwise show it twice, as `{:#}` does.
+pub fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot open database /x.db: {source}")]
+    struct Outer {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let inner = std::io::Error::other("no space left");
+        let err = anyhow::Error::new(Outer { source: inner }).context("opening the database");
+        assert_eq!(
+            describe(&err),
+            "opening the database: cannot open database /x.db: no space left"
+        );
+        let plain = anyhow::anyhow!("bad line").context("reading feeds.toml");
+        assert_eq!(describe(&plain), "reading feeds.toml: bad line");
+    }
+}
