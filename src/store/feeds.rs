@@ -298,14 +298,11 @@ fn write_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::feed_config;
     use chrono::TimeZone;
 
     fn feed(url: &str) -> FeedConfig {
-        FeedConfig {
-            url: url::Url::parse(url).unwrap(),
-            name: Some("Test".into()),
-            interval: None,
-        }
+        feed_config(url, Some("Test"))
     }
 
     #[test]

@@ -300,20 +300,12 @@ pub(super) fn fts_query(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FeedConfig;
     use crate::store::FetchRecord;
+    use crate::store::testing;
     use chrono::TimeZone;
 
     fn store_with_feed() -> (Store, i64) {
-        let mut store = Store::memory().unwrap();
-        let feed = FeedConfig {
-            url: url::Url::parse("https://news.example/rss").unwrap(),
-            name: Some("News".into()),
-            interval: None,
-        };
-        store.sync_feeds(&[feed]).unwrap();
-        let id = store.feed("https://news.example/rss").unwrap().unwrap().id;
-        (store, id)
+        testing::store_with_feed("https://news.example/rss", Some("News"))
     }
 
     fn record() -> FetchRecord {
@@ -365,17 +357,7 @@ mod tests {
     #[test]
     fn feed_filter_takes_url_or_name() {
         let (mut store, news) = store_with_feed();
-        let other = FeedConfig {
-            url: url::Url::parse("https://other.example/atom").unwrap(),
-            name: Some("Other".into()),
-            interval: None,
-        };
-        store.sync_feeds(&[other]).unwrap();
-        let other = store
-            .feed("https://other.example/atom")
-            .unwrap()
-            .unwrap()
-            .id;
+        let other = testing::add_feed(&mut store, "https://other.example/atom", Some("Other"));
         store
             .commit_feed(news, &record(), &[item("n1", "Harbour reopens")])
             .unwrap();

@@ -307,9 +307,9 @@ fn entities_of(explanation: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FeedConfig;
     use crate::model::Item;
     use crate::store::FetchRecord;
+    use crate::store::testing::store_with_feed;
     use chrono::TimeZone;
 
     fn at(day: u32) -> DateTime<Utc> {
@@ -328,14 +328,7 @@ mod tests {
 
     /// A store with one feed carrying `items`; returns the store, feed id and item ids.
     fn store_with(items: &[Item]) -> (Store, i64, Vec<i64>) {
-        let mut store = Store::memory().unwrap();
-        let feed = FeedConfig {
-            url: url::Url::parse("https://paper.example/rss").unwrap(),
-            name: None,
-            interval: None,
-        };
-        store.sync_feeds(&[feed]).unwrap();
-        let feed = store.feed("https://paper.example/rss").unwrap().unwrap().id;
+        let (mut store, feed) = store_with_feed("https://paper.example/rss", None);
         let ids = commit(&mut store, feed, items);
         (store, feed, ids)
     }

@@ -13,6 +13,8 @@ mod prune;
 mod readonly;
 mod service;
 mod stories;
+#[cfg(test)]
+mod testing;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -79,8 +79,8 @@ fn count(tx: &Transaction, from: &str, cutoff: &str, what: &str) -> Result<usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FeedConfig;
     use crate::model::{Article, Item};
+    use crate::store::testing::store_with_feed;
     use crate::store::{ArticleVersion, FetchRecord, Verdict};
     use chrono::{Duration, TimeZone};
 
@@ -102,14 +102,7 @@ mod tests {
     /// article page checked the same day; `old-matched` is a match, `old-judged` rejected
     /// by a person.
     fn store() -> Store {
-        let mut store = Store::memory().unwrap();
-        let feed = FeedConfig {
-            url: url::Url::parse("https://paper.example/rss").unwrap(),
-            name: None,
-            interval: None,
-        };
-        store.sync_feeds(&[feed]).unwrap();
-        let feed = store.feed("https://paper.example/rss").unwrap().unwrap().id;
+        let (mut store, feed) = store_with_feed("https://paper.example/rss", None);
         let mut ids = Vec::new();
         for (slugs, day) in [
             (&["old-matched", "old-judged", "old-plain"][..], 1),

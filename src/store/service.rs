@@ -75,14 +75,11 @@ mod tests {
     use super::*;
     use crate::config::FeedConfig;
     use crate::store::FetchRecord;
+    use crate::store::testing::feed_config;
     use chrono::TimeZone;
 
     fn feed(url: &str) -> FeedConfig {
-        FeedConfig {
-            url: url::Url::parse(url).unwrap(),
-            name: None,
-            interval: None,
-        }
+        feed_config(url, None)
     }
 
     #[test]
