@@ -222,34 +222,58 @@ async fn round_candidates(
     settled: Arc<HashMap<String, HashSet<i64>>>,
     ids: &[i64],
 ) -> Result<Vec<(usize, StoredItem)>, JobError> {
-    let mut wanted = Vec::new();
-    for chunk in id_chunks(ids, CHUNK) {
-        let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
-            continue;
-        };
-        let keep = chunk.to_vec();
-        let items = ctx
-            .db(move |s| {
-                let mut items = s.items_in_id_range(first, last)?;
-                items.retain(|i| keep.binary_search(&i.id).is_ok());
-                Ok(items)
-            })
-            .await?;
-        let (stories, m, settled) = (
-            Arc::clone(stories),
-            Arc::clone(matcher),
-            Arc::clone(&settled),
-        );
-        let found = tokio::task::spawn_blocking(move || {
-            candidates_among(&stories, &m, items, |story, item| {
-                settled.get(story).is_some_and(|m| m.contains(&item.id))
-            })
+    // Chunks are judged on as many blocking threads as there are cores; `buffered` keeps
+    // their order, so the candidates come out as a sequential pass would give them.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunks: Vec<Vec<i64>> = id_chunks(ids, CHUNK)
+        .into_iter()
+        .map(<[i64]>::to_vec)
+        .collect();
+    let found: Vec<Result<Vec<(usize, StoredItem)>, JobError>> = futures_util::stream::iter(chunks)
+        .map(|chunk: Vec<i64>| {
+            chunk_candidates(
+                ctx,
+                Arc::clone(stories),
+                Arc::clone(matcher),
+                Arc::clone(&settled),
+                chunk,
+            )
         })
-        .await
-        .map_err(|e| JobError::Task(e.to_string()))?;
-        wanted.extend(found);
+        .buffered(workers)
+        .collect()
+        .await;
+    let mut wanted = Vec::new();
+    for chunk in found {
+        wanted.extend(chunk?);
     }
     Ok(wanted)
+}
+
+/// Stage 1 over one chunk of ascending ids: read the items, pre-judge them off the async threads.
+async fn chunk_candidates(
+    ctx: &Context,
+    stories: Arc<Vec<Prepared>>,
+    matcher: Arc<Matcher>,
+    settled: Arc<HashMap<String, HashSet<i64>>>,
+    keep: Vec<i64>,
+) -> Result<Vec<(usize, StoredItem)>, JobError> {
+    let (Some(&first), Some(&last)) = (keep.first(), keep.last()) else {
+        return Ok(Vec::new());
+    };
+    let items = ctx
+        .db(move |s| {
+            let mut items = s.items_in_id_range(first, last)?;
+            items.retain(|i| keep.binary_search(&i.id).is_ok());
+            Ok(items)
+        })
+        .await?;
+    tokio::task::spawn_blocking(move || {
+        candidates_among(&stories, &matcher, items, |story, item| {
+            settled.get(story).is_some_and(|m| m.contains(&item.id))
+        })
+    })
+    .await
+    .map_err(|e| JobError::Task(e.to_string()))
 }
 
 /// Splits ascending ids into runs of at most `size` spanning less than twice that, so a
@@ -650,15 +674,26 @@ pub fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
         docs: texts.len() as u64,
         ..Default::default()
     };
-    for text in texts {
+    // Term → (documents, last document counted), so a term repeated in one text counts once
+    // without a set per text.
+    let mut terms: topic::TermMap<(u64, usize)> = topic::TermMap::default();
+    for (doc, text) in texts.iter().enumerate() {
         for name in matcher.names_in(text) {
             *bg.names.entry(name).or_default() += 1;
         }
-        let terms: HashSet<String> = topic::content_terms(text).into_iter().collect();
-        for term in terms {
-            *bg.terms.entry(term).or_default() += 1;
-        }
+        topic::for_each_term(text, |term| match terms.get_mut(term) {
+            Some((count, last)) => {
+                if *last != doc {
+                    *count += 1;
+                    *last = doc;
+                }
+            }
+            None => {
+                terms.insert(term.to_string(), (1, doc));
+            }
+        });
     }
+    bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
     matcher.set_background(&bg);
     matcher
 }

@@ -5,7 +5,7 @@
 //! `data/common_words.txt` (SCOWL size levels, permissive licence) and `data/news_names.txt`
 //! (countries, demonyms, capitals, big organisations, plus SCOWL's most common capitalised words).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::normalize::normalize;
@@ -361,16 +361,28 @@ const HONORIFICS: &[&str] = &[
     "премьер",
 ];
 
-/// The loaded lists.
-struct Lexicon {
-    /// Normalised lowercase word → SCOWL size level (10 is most common).
-    words: HashMap<String, u8>,
-    /// Normalised news names.
-    news: HashSet<String>,
+/// What the shipped lists say about one normalised word or name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// SCOWL size level (10 is most common), 0 when not among the common words.
+    pub level: u8,
+    /// A function word that carries no topic.
+    pub stopword: bool,
+    /// An everyday news name (country, capital, demonym, big organisation).
+    pub news: bool,
+    /// A weekday or month name.
+    pub calendar: bool,
+    /// A title or honorific that precedes a person's name.
+    pub honorific: bool,
 }
 
+/// Every list in one map: matching asks about each word of every item judged, and one
+/// lookup with a fast hash replaced five SipHash lookups per word. The keys are fixed at
+/// start-up and never come from input, so a fixed-seed hash is safe here.
+type Lexicon = HashMap<Box<str>, Facts, foldhash::fast::FixedState>;
+
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut words = HashMap::new();
+    let mut map = Lexicon::default();
     let mut level = 0u8;
     for line in COMMON_WORDS.lines() {
         if line.starts_with('#') || line.is_empty() {
@@ -380,19 +392,37 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             level = l.trim().parse().unwrap_or(50);
             continue;
         }
-        words.entry(line.trim().to_string()).or_insert(level);
+        let facts = map.entry(line.trim().into()).or_default();
+        if facts.level == 0 {
+            facts.level = level;
+        }
     }
-    let news = NEWS_NAMES
+    for name in NEWS_NAMES
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(normalize)
-        .collect();
-    Lexicon { words, news }
+    {
+        map.entry(normalize(name).into()).or_default().news = true;
+    }
+    for word in STOPWORDS {
+        map.entry((*word).into()).or_default().stopword = true;
+    }
+    for word in CALENDAR {
+        map.entry((*word).into()).or_default().calendar = true;
+    }
+    for word in HONORIFICS {
+        map.entry((*word).into()).or_default().honorific = true;
+    }
+    map
 });
+
+/// What the lists say about a normalised word or name (all false when on none of them).
+pub fn facts(word: &str) -> Facts {
+    LEXICON.get(word).copied().unwrap_or_default()
+}
 
 /// SCOWL size level of a normalised lowercase word (10, 20 or 35), `None` if not among the common words.
 pub fn word_level(word: &str) -> Option<u8> {
-    LEXICON.words.get(word).copied()
+    Some(facts(word).level).filter(|&l| l > 0)
 }
 
 /// True if the normalised word is a common lowercase English word (SCOWL level 35 or below).
@@ -402,27 +432,22 @@ pub fn is_common_word(word: &str) -> bool {
 
 /// True if the normalised name is an everyday news name (country, capital, demonym, big organisation).
 pub fn is_news_name(name: &str) -> bool {
-    LEXICON.news.contains(name)
+    facts(name).news
 }
-
-/// The short word lists as sets: they are asked about every word of every item judged,
-/// and a scan of a few hundred entries per word was a tenth of a cold poll's CPU.
-static WORD_SETS: LazyLock<[HashSet<&'static str>; 3]> =
-    LazyLock::new(|| [STOPWORDS, CALENDAR, HONORIFICS].map(|list| list.iter().copied().collect()));
 
 /// True for normalised function words that carry no topic.
 pub fn is_stopword(word: &str) -> bool {
-    WORD_SETS[0].contains(word)
+    facts(word).stopword
 }
 
 /// True for normalised weekday and month names.
 pub fn is_calendar(word: &str) -> bool {
-    WORD_SETS[1].contains(word)
+    facts(word).calendar
 }
 
 /// True for normalised titles and honorifics that precede a person's name.
 pub fn is_honorific(word: &str) -> bool {
-    WORD_SETS[2].contains(word)
+    facts(word).honorific
 }
 
 /// How specific one normalised token is in everyday news, from 0 (says nothing) to 1 (rare).
@@ -464,17 +489,22 @@ pub fn name_prior(name: &str) -> f64 {
 
 /// How informative a normalised content word is in everyday text, from 0 to 1 (for topical similarity).
 pub fn word_idf_prior(word: &str) -> f64 {
-    if is_stopword(word) || word.chars().count() < 3 {
+    idf_prior_of(word, facts(word))
+}
+
+/// [`word_idf_prior`] for a word whose [`facts`] the caller already looked up.
+pub fn idf_prior_of(word: &str, facts: Facts) -> f64 {
+    if facts.stopword || word.chars().count() < 3 {
         return 0.0;
     }
     if word.chars().all(|c| c.is_ascii_digit()) {
         return 0.0;
     }
-    match word_level(word) {
-        Some(10) => 0.25,
-        Some(20) => 0.55,
-        Some(_) => 0.85,
-        None => 1.0,
+    match facts.level {
+        0 => 1.0,
+        10 => 0.25,
+        20 => 0.55,
+        _ => 0.85,
     }
 }
 

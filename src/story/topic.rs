@@ -7,23 +7,32 @@
 use std::collections::HashMap;
 
 use super::normalize::normalize;
-use super::prior::{is_common_word, is_news_name, is_stopword};
-use super::weights::{Background, word_weight};
+use super::prior::{facts, idf_prior_of};
+use super::weights::{Background, weight_from_prior};
 
 /// Longest text read, so huge inputs cost bounded work.
 const MAX_TEXT: usize = 300_000;
+
+/// A map keyed by words from feeds: a fast hash with a per-process random seed.
+pub type TermMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// A weighted bag of content-word stems, L2-normalised.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TopicVector {
     /// Stem → weight.
-    pub terms: HashMap<String, f64>,
+    pub terms: TermMap<f64>,
 }
 
 /// Crude English suffix stripping: enough to meet "killed", "kills" and "killing" at "kill".
 pub fn stem(word: &str) -> String {
+    let (base, rep) = stem_parts(word);
+    format!("{base}{rep}")
+}
+
+/// The stem as a prefix of `word` and a suffix to append, so most words stem without a copy.
+fn stem_parts(word: &str) -> (&str, &'static str) {
     if !word.is_ascii() || word.len() <= 4 {
-        return word.to_string();
+        return (word, "");
     }
     let w = word;
     for (suf, rep, min) in [
@@ -39,7 +48,7 @@ pub fn stem(word: &str) -> String {
             && let Some(base) = w.strip_suffix(suf)
         {
             if suf == "s" && base.ends_with('s') {
-                return w.to_string();
+                return (w, "");
             }
             if suf == "es"
                 && !(base.ends_with("ss")
@@ -49,10 +58,10 @@ pub fn stem(word: &str) -> String {
             {
                 continue;
             }
-            return format!("{base}{rep}");
+            return (base, rep);
         }
     }
-    w.to_string()
+    (w, "")
 }
 
 fn bounded(s: &str) -> &str {
@@ -66,49 +75,90 @@ fn bounded(s: &str) -> &str {
     &s[..end]
 }
 
-/// The content words of a text as (normalised word, stem), names and function words left out.
-fn words(text: &str) -> Vec<(String, String)> {
+/// Length in chars, without decoding ASCII.
+fn char_len(w: &str) -> usize {
+    if w.is_ascii() {
+        w.len()
+    } else {
+        w.chars().count()
+    }
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Writes the normalised form of one word into `out`; ASCII words only need lowercasing.
+fn normalize_word(w: &str, out: &mut String) {
+    out.clear();
+    if w.is_ascii() {
+        out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&normalize(w));
+    }
+}
+
+/// Calls `f(stem, prior)` for each content word of a text, names and function words left
+/// out; `prior` is the word's shipped informativeness. Buffers are reused, so a word costs
+/// no allocation: this runs over every word of every item a round judges.
+fn for_each_word(text: &str, mut f: impl FnMut(&str, f64)) {
     let text = bounded(text);
-    let mut out = Vec::new();
+    let mut raw: Vec<(&str, bool)> = Vec::new();
+    let mut norm = String::new();
+    let mut stemmed = String::new();
     for line in text.split('\n') {
-        let raw: Vec<(&str, bool)> = split_words(line);
-        let long = raw.iter().filter(|(w, _)| w.chars().count() >= 4).count();
-        let caps = raw
-            .iter()
-            .filter(|(w, _)| {
-                w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_uppercase)
-            })
-            .count();
-        let title_case = long >= 3 && caps * 5 >= long * 4;
-        for (w, sentence_start) in raw {
-            let capital = w.chars().next().is_some_and(char::is_uppercase);
-            let n = normalize(w);
-            if n.chars().count() < 3
-                || is_stopword(&n)
-                || is_news_name(&n)
-                || n.chars().all(|c| c.is_numeric())
-            {
-                continue;
+        raw.clear();
+        split_words(line, &mut raw);
+        let (mut long, mut caps) = (0usize, 0usize);
+        for (w, _) in &raw {
+            if char_len(w) >= 4 {
+                long += 1;
+                caps += usize::from(starts_upper(w));
             }
+        }
+        let title_case = long >= 3 && caps * 5 >= long * 4;
+        for &(w, sentence_start) in &raw {
+            let capital = starts_upper(w);
             // Capitals mid-sentence are names; at a sentence start or in a Title Case line keep only known words.
             if capital && !(sentence_start || title_case) {
                 continue;
             }
-            if capital && !is_common_word(&n) {
+            normalize_word(w, &mut norm);
+            let n = norm.as_str();
+            let facts = facts(n);
+            if char_len(n) < 3 || facts.stopword || facts.news || n.chars().all(char::is_numeric) {
                 continue;
             }
-            let s = stem(&n);
-            out.push((n, s));
+            if capital && facts.level == 0 {
+                continue;
+            }
+            let (base, rep) = stem_parts(n);
+            let s = if rep.is_empty() {
+                base
+            } else {
+                stemmed.clear();
+                stemmed.push_str(base);
+                stemmed.push_str(rep);
+                stemmed.as_str()
+            };
+            f(s, idf_prior_of(n, facts));
         }
     }
-    out
 }
 
-/// Words of one line with whether each starts a sentence.
-fn split_words(line: &str) -> Vec<(&str, bool)> {
-    let mut out = Vec::new();
+/// Appends the words of one line to `out`, each with whether it starts a sentence.
+fn split_words<'a>(line: &'a str, out: &mut Vec<(&'a str, bool)>) {
     let mut start_next = true;
     let mut word_start: Option<usize> = None;
+    let mut push = |w: &'a str, s: bool| {
+        let w = w
+            .trim_end_matches(['\'', '\u{2019}'])
+            .trim_end_matches("'s")
+            .trim_end_matches("\u{2019}s");
+        if !w.is_empty() {
+            out.push((w, s));
+        }
+    };
     for (i, c) in line.char_indices() {
         if c.is_alphanumeric() || (word_start.is_some() && (c == '\'' || c == '\u{2019}')) {
             if word_start.is_none() {
@@ -117,7 +167,7 @@ fn split_words(line: &str) -> Vec<(&str, bool)> {
             continue;
         }
         if let Some(s) = word_start.take() {
-            out.push((&line[s..i], start_next));
+            push(&line[s..i], start_next);
             start_next = false;
         }
         if matches!(
@@ -128,24 +178,19 @@ fn split_words(line: &str) -> Vec<(&str, bool)> {
         }
     }
     if let Some(s) = word_start {
-        out.push((&line[s..], start_next));
+        push(&line[s..], start_next);
     }
-    out.into_iter()
-        .map(|(w, s)| {
-            (
-                w.trim_end_matches(['\'', '\u{2019}'])
-                    .trim_end_matches("'s")
-                    .trim_end_matches("\u{2019}s"),
-                s,
-            )
-        })
-        .filter(|(w, _)| !w.is_empty())
-        .collect()
 }
 
-/// The distinct content-term stems of a text, for the caller's background counts.
+/// Calls `f` with each content-term stem of a text (repeats included), for background counts.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    for_each_word(text, |s, _| f(s));
+}
+
+/// The distinct content-term stems of a text.
 pub fn content_terms(text: &str) -> Vec<String> {
-    let mut v: Vec<String> = words(text).into_iter().map(|(_, s)| s).collect();
+    let mut v: Vec<String> = Vec::new();
+    for_each_term(text, |s| v.push(s.to_string()));
     v.sort();
     v.dedup();
     v
@@ -154,19 +199,31 @@ pub fn content_terms(text: &str) -> Vec<String> {
 impl TopicVector {
     /// Builds the vector of the given texts, each with a weight (sublinear term frequency × word weight).
     pub fn build(texts: &[(&str, f64)], bg: &Background) -> Self {
-        let mut tf: HashMap<String, (f64, f64)> = HashMap::new();
+        // Stem → (weighted count, best prior of the words that share it): the corpus part of
+        // a word's weight depends on its stem only, so the best word weight is the blend of
+        // the best prior, looked up once per stem.
+        let mut tf: TermMap<(f64, f64)> = TermMap::default();
         for (t, tw) in texts {
-            for (w, s) in words(t) {
-                let weight = word_weight(&w, &s, bg);
-                let e = tf.entry(s).or_insert((0.0, 0.0));
-                e.0 += tw.max(0.0);
-                e.1 = e.1.max(weight);
-            }
+            let tw = tw.max(0.0);
+            for_each_word(t, |s, prior| match tf.get_mut(s) {
+                Some(e) => {
+                    e.0 += tw;
+                    e.1 = e.1.max(prior);
+                }
+                None => {
+                    tf.insert(s.to_string(), (tw, prior.max(0.0)));
+                }
+            });
         }
-        let mut terms: HashMap<String, f64> = tf
+        let mut terms: TermMap<f64> = tf
             .into_iter()
-            .filter(|(_, (n, w))| *w > 0.0 && *n > 0.0)
-            .map(|(s, (n, w))| (s, (1.0 + n.max(1.0).ln()) * w))
+            .filter_map(|(s, (n, prior))| {
+                let w = weight_from_prior(prior, &s, bg);
+                (w > 0.0 && n > 0.0).then(|| {
+                    let v = (1.0 + n.max(1.0).ln()) * w;
+                    (s, v)
+                })
+            })
             .collect();
         let norm = terms.values().map(|v| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {

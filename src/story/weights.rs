@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::prior::{name_prior, word_idf_prior};
+use super::topic::TermMap;
 
 /// Documents after which the corpus and the prior count equally.
 const HALF_TRUST_DOCS: f64 = 500.0;
@@ -20,8 +21,8 @@ pub struct Background {
     pub docs: u64,
     /// Normalised story name → items whose text contains it (count with `Matcher::names_in`).
     pub names: HashMap<String, u64>,
-    /// Content term → items that contain it (count with `topic::content_terms`).
-    pub terms: HashMap<String, u64>,
+    /// Content term → items that contain it (count with `topic::for_each_term`).
+    pub terms: TermMap<u64>,
 }
 
 impl Background {
@@ -59,7 +60,11 @@ pub fn name_specificity(name: &str, bg: &Background) -> f64 {
 
 /// Informativeness of a content word (given as written, normalised) and its stem, 0..1.
 pub fn word_weight(word: &str, stem: &str, bg: &Background) -> f64 {
-    let prior = word_idf_prior(word);
+    weight_from_prior(word_idf_prior(word), stem, bg)
+}
+
+/// [`word_weight`] for a word whose shipped prior the caller already knows.
+pub fn weight_from_prior(prior: f64, stem: &str, bg: &Background) -> f64 {
     if prior <= 0.0 {
         return 0.0;
     }
