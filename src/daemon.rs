@@ -360,10 +360,11 @@ impl Loop {
     }
 
     /// How many feed jobs may run now: none while a full or read-only database waits out
-    /// [`DISK_RETRY`], then one, to probe it; the configured number when it is writable.
+    /// [`DISK_RETRY`], then one, to probe it; when it is writable, as many as keep every
+    /// fetch slot busy while finished jobs wait for their commit.
     fn concurrency(&self) -> usize {
         match &self.disk {
-            None => self.ctx.config.settings.concurrency,
+            None => self.ctx.config.settings.concurrency.max(1) * pipeline::JOBS_PER_FETCH_SLOT,
             Some(trouble) if trouble.failed_at.elapsed() < DISK_RETRY => 0,
             Some(_) => 1,
         }

@@ -271,10 +271,34 @@ fn open_readonly(config: &Config) -> anyhow::Result<Store> {
 
 /// A multi-threaded runtime for commands that do network I/O.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tune_allocator();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+/// Sets two glibc allocator parameters before the runtime starts its threads.
+///
+/// - Response bodies up to `max_body` (10 MiB) come and go for as long as the daemon runs.
+///   glibc serves a large allocation with its own mapping, returned to the system when freed,
+///   but after the first such free it raises its threshold to that size and serves the next
+///   ones from per-thread arenas, which keep the freed memory: a minute of hostile 10 MiB
+///   bodies then left the daemon 30 MiB larger than a fixed threshold does (measured by the
+///   fault-server test). Pinning the threshold keeps every body past 256 KiB a mapping.
+/// - Items are built on the parsing threads and freed on others; with glibc's default of
+///   eight arenas per core each arena kept its own freed pieces, and the 1,000-feed cold poll
+///   peaked 5 MB higher (40 MB against 35) than with four arenas, at the same speed.
+fn tune_allocator() {
+    #[cfg(target_env = "gnu")]
+    {
+        // SAFETY: mallopt only sets allocator parameters; it is called before the runtime
+        // starts its threads, and a refusal (0) leaves glibc's default in place.
+        unsafe {
+            let _ = libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+            let _ = libc::mallopt(libc::M_ARENA_MAX, 4);
+        }
+    }
 }
 
 /// The story a command is about: the one named, or the only one configured.

@@ -31,7 +31,6 @@ pub struct Args {}
 
 /// Runs the scheduler until a termination signal.
 pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
-    pin_mmap_threshold();
     let runtime = super::runtime()?;
     let config_path = config.path.clone();
     let metrics_addr = config.settings.metrics;
@@ -98,21 +97,6 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     info!("stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Response bodies up to `max_body` (10 MiB) come and go for as long as the daemon runs.
-/// glibc serves a large allocation with its own mapping, returned to the system when freed,
-/// but after the first such free it raises its threshold to that size and serves the next
-/// ones from per-thread arenas, which keep the freed memory: a minute of hostile 10 MiB
-/// bodies then left the daemon 30 MiB larger than a fixed threshold does (measured by the
-/// fault-server test). Pinning the threshold keeps every body past 256 KiB a mapping.
-fn pin_mmap_threshold() {
-    #[cfg(target_env = "gnu")]
-    {
-        // SAFETY: mallopt only sets an allocator parameter; it is called before the runtime
-        // starts its threads, and a refusal (0) leaves glibc's default in place.
-        let _ = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024) };
-    }
 }
 
 /// Turns SIGTERM/SIGINT into the shutdown token (announcing STOPPING=1 at once, so systemd

@@ -66,7 +66,20 @@ fn is_block(name: &str) -> bool {
 pub fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII needs no decoding: every feed title and summary passes through here.
+        let (c, len) = if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        i += len;
         if c.is_whitespace() || c == '\u{a0}' {
             space = !out.is_empty();
         } else if c.is_control() {
@@ -76,7 +89,11 @@ pub fn collapse(text: &str) -> String {
                 out.push(' ');
                 space = false;
             }
-            out.push(c);
+            if len == 1 {
+                out.push(c);
+            } else {
+                out.push_str(&text[i - len..i]);
+            }
         }
     }
     out

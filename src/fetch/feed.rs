@@ -327,21 +327,9 @@ fn syndication_period(raw: &[u8]) -> Option<Duration> {
 
 /// Converts an entry found by the tolerant scanner, the same way as a strictly parsed one.
 fn convert_raw(raw: lenient::RawEntry, base: &Url) -> Item {
-    let guid = raw
-        .id
-        .map(|id| clip(id.trim(), MAX_IDENTITY))
-        .filter(|id| !id.is_empty());
-    let links: Vec<(String, Option<String>)> = raw
-        .links
-        .iter()
-        .filter_map(|(href, rel)| Some((base.join(href.trim()).ok()?.to_string(), rel.clone())))
-        .collect();
-    let url = pick_link(links.iter().map(|(h, r)| (h.as_str(), r.as_deref())))
-        .map(|u| clip(&u, MAX_IDENTITY));
-    let title = raw
-        .title
-        .map(|t| clip(&fragment_text(&t), MAX_TITLE))
-        .unwrap_or_default();
+    let guid = raw_guid(&raw);
+    let url = raw_url(&raw, base);
+    let title = raw_title(&raw);
     let summary = raw
         .summary
         .filter(|s| !s.trim().is_empty())
@@ -359,32 +347,69 @@ fn convert_raw(raw: lenient::RawEntry, base: &Url) -> Item {
     }
 }
 
+/// A scanned entry's guid, as [`convert_raw`] sets it.
+fn raw_guid(raw: &lenient::RawEntry) -> Option<String> {
+    raw.id
+        .as_deref()
+        .map(|id| clip(id.trim(), MAX_IDENTITY))
+        .filter(|id| !id.is_empty())
+}
+
+/// A scanned entry's page, resolved against `base`, as [`convert_raw`] sets it.
+fn raw_url(raw: &lenient::RawEntry, base: &Url) -> Option<String> {
+    let links: Vec<(String, Option<String>)> = raw
+        .links
+        .iter()
+        .filter_map(|(href, rel)| Some((base.join(href.trim()).ok()?.to_string(), rel.clone())))
+        .collect();
+    pick_link(links.iter().map(|(h, r)| (h.as_str(), r.as_deref()))).map(|u| clip(&u, MAX_IDENTITY))
+}
+
+/// A scanned entry's title text, as [`convert_raw`] sets it.
+fn raw_title(raw: &lenient::RawEntry) -> String {
+    raw.title
+        .as_deref()
+        .map(|t| clip(&fragment_text(t), MAX_TITLE))
+        .unwrap_or_default()
+}
+
 /// Entries the tolerant scanner found that the strict parse lacks, matched on guid, link
-/// or title, so a feed-rs result is only ever added to.
+/// or title, so a feed-rs result is only ever added to. The scanner reads every document,
+/// and nearly always finds the same entries: each is dismissed on its first known key,
+/// and only a missing one is converted whole.
 fn missing_from(strict: &[Item], found: Vec<lenient::RawEntry>, base: &Url) -> Vec<Item> {
-    if found.len() <= strict.len() && found.is_empty() {
+    if found.is_empty() {
         return Vec::new();
     }
-    let mut known: HashSet<String> = HashSet::new();
+    let mut known: [HashSet<String>; 3] = Default::default();
     for item in strict {
-        known.extend(item.guid.iter().map(|g| format!("g:{g}")));
-        known.extend(item.url.iter().map(|u| format!("u:{u}")));
+        known[0].extend(item.guid.iter().cloned());
+        known[1].extend(item.url.iter().cloned());
         if !item.title.is_empty() {
-            known.insert(format!("t:{}", item.title));
+            known[2].insert(item.title.clone());
         }
     }
     let mut extra = Vec::new();
     for raw in found {
-        let item = convert_raw(raw, base);
-        let keys = [
-            item.guid.as_ref().map(|g| format!("g:{g}")),
-            item.url.as_ref().map(|u| format!("u:{u}")),
-            Some(format!("t:{}", item.title)).filter(|_| !item.title.is_empty()),
-        ];
-        if keys.iter().flatten().all(|k| !known.contains(k)) && keys.iter().any(Option::is_some) {
-            known.extend(keys.into_iter().flatten());
-            extra.push(item);
+        let guid = raw_guid(&raw);
+        if guid.as_ref().is_some_and(|g| known[0].contains(g)) {
+            continue;
         }
+        let url = raw_url(&raw, base);
+        if url.as_ref().is_some_and(|u| known[1].contains(u)) {
+            continue;
+        }
+        let title = Some(raw_title(&raw)).filter(|t| !t.is_empty());
+        if title.as_ref().is_some_and(|t| known[2].contains(t)) {
+            continue;
+        }
+        if guid.is_none() && url.is_none() && title.is_none() {
+            continue;
+        }
+        for (set, key) in known.iter_mut().zip([guid, url, title]) {
+            set.extend(key);
+        }
+        extra.push(convert_raw(raw, base));
     }
     extra
 }
