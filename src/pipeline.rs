@@ -18,7 +18,7 @@ use crate::metrics::{Metrics, PollOutcome, Target};
 use crate::model::{FeedState, Item};
 use crate::schedule::{self, Outcome, Policy};
 use crate::store::{
-    DiskProblem, FeedCommit, FetchRecord, ItemChange, SavedItem, Store, StoreError,
+    Checkpointer, DiskProblem, FeedCommit, FetchRecord, ItemChange, SavedItem, Store, StoreError,
 };
 
 /// What a round needs: the config, the HTTP client and the database.
@@ -73,7 +73,10 @@ const BATCH_WINDOW: Duration = Duration::from_millis(15);
 pub const JOBS_PER_FETCH_SLOT: usize = 4;
 
 /// Starts the database thread; it ends when every sender (every `Context` clone) is gone.
-fn db_thread(store: Arc<Mutex<Store>>) -> Result<std::sync::mpsc::Sender<DbMsg>, FetchError> {
+fn db_thread(
+    store: Arc<Mutex<Store>>,
+    checkpointer: Option<Checkpointer>,
+) -> Result<std::sync::mpsc::Sender<DbMsg>, FetchError> {
     let (tx, rx) = std::sync::mpsc::channel::<DbMsg>();
     std::thread::Builder::new()
         .name("followup-db".into())
@@ -102,6 +105,9 @@ fn db_thread(store: Arc<Mutex<Store>>) -> Result<std::sync::mpsc::Sender<DbMsg>,
                         }));
                     }
                 }
+                if let Some(checkpointer) = &checkpointer {
+                    checkpointer.nudge();
+                }
             }
         })
         .map_err(|err| FetchError::Request(format!("cannot start the database thread: {err}")))?;
@@ -124,8 +130,13 @@ fn write_batch(store: &mut Store, batch: Vec<FeedWrite>) {
             items: &w.items,
         })
         .collect();
+    let began = Instant::now();
     let results = store.commit_feeds(&commits);
-    debug!(feeds = commits.len(), "feeds stored in one transaction");
+    debug!(
+        feeds = commits.len(),
+        ms = began.elapsed().as_millis(),
+        "feeds stored in one transaction"
+    );
     drop(commits);
     for (write, result) in batch.into_iter().zip(results) {
         let _ = write.reply.send(result);
@@ -199,12 +210,18 @@ fn fetch_slots(config: &Config) -> Arc<tokio::sync::Semaphore> {
 impl Context {
     /// Builds the context: HTTP client and database.
     pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
+        let mut store = store;
+        // Without it the writer checkpoints itself, as SQLite does by default: slower, not wrong.
+        let checkpointer = store.checkpoint_in_background().unwrap_or_else(|err| {
+            warn!(error = %err, "cannot checkpoint in the background");
+            None
+        });
         let store = Arc::new(Mutex::new(store));
         let fetch_slots = fetch_slots(&config);
         Ok(Context {
             fetcher: Fetcher::new(&config.settings)?,
             config,
-            calls: db_thread(Arc::clone(&store))?,
+            calls: db_thread(Arc::clone(&store), checkpointer)?,
             store,
             metrics: Metrics::off(),
             fetch_slots,

@@ -16,8 +16,10 @@ use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
 use crate::metrics::{ArticleOutcome, Target};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
-use crate::store::{ArticleVersion, GroupMember, Source, Verdict};
-use crate::story::{self, Background, Fields, Judgement, Matcher, StorySpec, topic};
+use crate::store::{ArticleVersion, Source, Verdict};
+use crate::story::{
+    self, Background, DuplicateIndex, Fields, Judgement, Matcher, StorySpec, topic,
+};
 
 /// Items first seen this recently that did not match are judged again each round, since
 /// the background corpus that weighs names keeps growing.
@@ -89,6 +91,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         })
         .await?;
     let mut matched = matched_sets(ctx, &stories).await?;
+    debug!(items = ids.len(), "story round: items to judge read");
     // A round with nothing to judge needs no matcher: a poll where nothing changed only
     // re-checks live pages.
     let matcher = if ids.is_empty() {
@@ -112,7 +115,9 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
                     )
                 })
                 .collect();
+            debug!("story round: matcher built");
             let wanted = round_candidates(ctx, &stories, matcher, Arc::new(settled), &ids).await?;
+            debug!(candidates = wanted.len(), "story round: candidates picked");
             judge_wanted(ctx, &stories, matcher, wanted, &touched_set).await?
         }
         None => (Vec::new(), Pages::new()),
@@ -401,7 +406,7 @@ async fn judge_wanted(
 
 /// Each story's matches as grouping sees them: read once per round, then extended with
 /// the matches the round stores, so a round with many new matches reads them once.
-type Groups = HashMap<String, Vec<GroupMember>>;
+type Groups = HashMap<String, DuplicateIndex>;
 
 /// Stores a positive decision; a new match joins the group of a near-duplicate.
 async fn store_match(
@@ -423,14 +428,9 @@ async fn store_match(
     let (sid, item_id, score) = (story.to_string(), item.id, decision.judgement.score);
     ctx.db(move |s| s.save_match(&sid, item_id, score, &explanation, group, Utc::now()))
         .await?;
-    if is_new && let Some(members) = groups.get_mut(story) {
-        members.push(GroupMember {
-            item_id,
-            group,
-            time: Some(item.published.unwrap_or(item.first_seen)),
-            title: item.title.clone(),
-            shingles,
-        });
+    if is_new && let Some(index) = groups.get_mut(story) {
+        let time = item.published.unwrap_or(item.first_seen).timestamp();
+        index.add(item_id, group, Some(time), shingles);
     }
     if is_new {
         info!(story_id = %story, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
@@ -813,26 +813,28 @@ async fn group_for(
     if !groups.contains_key(story) {
         let sid = story.to_string();
         let members = ctx.db(move |s| s.group_members(&sid)).await?;
-        groups.insert(story.to_string(), members);
+        let mut index = DuplicateIndex::default();
+        for m in members {
+            index.add(
+                m.item_id,
+                m.group,
+                m.time.map(|t| t.timestamp()),
+                m.shingles,
+            );
+        }
+        groups.insert(story.to_string(), index);
     }
     if shingles.is_empty() {
         return Ok(item.id);
     }
-    let Some(members) = groups.get(story) else {
+    let Some(index) = groups.get(story) else {
         return Ok(item.id);
     };
-    let when = item.published.unwrap_or(item.first_seen);
-    let best = members
-        .iter()
-        .filter(|m| m.item_id != item.id && !m.shingles.is_empty())
-        .filter(|m| {
-            m.time
-                .is_none_or(|t| (t - when).num_days().abs() <= GROUP_WINDOW_DAYS)
-        })
-        .map(|m| (story::similarity(shingles, &m.shingles), m.group))
-        .filter(|(sim, _)| *sim >= SAME_STORY)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    Ok(best.map_or(item.id, |(_, group)| group))
+    let when = item.published.unwrap_or(item.first_seen).timestamp();
+    // Within GROUP_WINDOW_DAYS whole days, as `num_days` counts them.
+    let window = (GROUP_WINDOW_DAYS + 1) * 86_400 - 1;
+    let best = index.best_group(item.id, shingles, Some(when), window, SAME_STORY);
+    Ok(best.unwrap_or(item.id))
 }
 
 /// Extracts and stores the figures a page version states for a story.

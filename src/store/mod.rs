@@ -4,6 +4,7 @@
 //! function that runs them and return `model` types.
 
 mod articles;
+mod checkpoint;
 mod digests;
 mod feeds;
 mod figures;
@@ -24,6 +25,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 pub use articles::ArticleVersion;
+pub use checkpoint::Checkpointer;
 pub use digests::{Delivery, DigestRecord, MatchedText};
 pub use feeds::{FeedCommit, FetchRecord, ItemChange, SavedItem};
 pub use figures::Source;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Article;
 
-pub use dedupe::{shingles, similarity};
+pub use dedupe::{DuplicateIndex, shingles, similarity};
 pub use matcher::{Matcher, ScanHit};
 pub use weights::Background;
 
