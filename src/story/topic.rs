@@ -151,19 +151,27 @@ fn split_words<'a>(line: &'a str, out: &mut Vec<(&'a str, bool)>) {
     let mut start_next = true;
     let mut word_start: Option<usize> = None;
     let mut push = |w: &'a str, s: bool| {
-        let w = w
-            .trim_end_matches(['\'', '\u{2019}'])
-            .trim_end_matches("'s")
-            .trim_end_matches("\u{2019}s");
+        let w = trim_possessive(w);
         if !w.is_empty() {
             out.push((w, s));
         }
     };
-    for (i, c) in line.char_indices() {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is classified without decoding; other chars are decoded one at a time.
+        let (c, len) = match bytes[i] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => match line[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            },
+        };
         if c.is_alphanumeric() || (word_start.is_some() && (c == '\'' || c == '\u{2019}')) {
             if word_start.is_none() {
                 word_start = Some(i);
             }
+            i += len;
             continue;
         }
         if let Some(s) = word_start.take() {
@@ -176,10 +184,24 @@ fn split_words<'a>(line: &'a str, out: &mut Vec<(&'a str, bool)>) {
         ) {
             start_next = true;
         }
+        i += len;
     }
     if let Some(s) = word_start {
         push(&line[s..], start_next);
     }
+}
+
+/// A word without trailing apostrophes and then trailing possessive `'s` (straight or curly),
+/// as repeated `trim_end_matches` would leave it.
+fn trim_possessive(mut w: &str) -> &str {
+    w = w.trim_end_matches(['\'', '\u{2019}']);
+    while let Some(rest) = w.strip_suffix("'s") {
+        w = rest;
+    }
+    while let Some(rest) = w.strip_suffix("\u{2019}s") {
+        w = rest;
+    }
+    w
 }
 
 /// Calls `f` with each content-term stem of a text (repeats included), for background counts.
@@ -215,16 +237,17 @@ impl TopicVector {
                 }
             });
         }
-        let mut terms: TermMap<f64> = tf
-            .into_iter()
-            .filter_map(|(s, (n, prior))| {
-                let w = weight_from_prior(prior, &s, bg);
-                (w > 0.0 && n > 0.0).then(|| {
-                    let v = (1.0 + n.max(1.0).ln()) * w;
-                    (s, v)
-                })
+        // Sized up front: collecting a filtered iterator grew the table step by step, and
+        // rehashing was a quarter of building a vector.
+        let mut terms: TermMap<f64> =
+            TermMap::with_capacity_and_hasher(tf.len(), Default::default());
+        terms.extend(tf.into_iter().filter_map(|(s, (n, prior))| {
+            let w = weight_from_prior(prior, &s, bg);
+            (w > 0.0 && n > 0.0).then(|| {
+                let v = (1.0 + n.max(1.0).ln()) * w;
+                (s, v)
             })
-            .collect();
+        }));
         let norm = terms.values().map(|v| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {
             for v in terms.values_mut() {
