@@ -294,11 +294,23 @@ impl Context {
 /// skipped.
 pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
     let feeds = ctx.config.feeds.clone();
-    let revived = ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    // Every feed's state in one read: looked up per job, each lookup queued behind the
+    // feed commits being written, and the next fetch could not start until it returned.
+    let (revived, states) = ctx
+        .db(move |s| {
+            let revived = s.sync_feeds(&feeds)?;
+            Ok((revived, s.feeds()?))
+        })
+        .await?;
     log_revived(&revived);
+    let mut states: std::collections::HashMap<String, FeedState> =
+        states.into_iter().map(|f| (f.url.clone(), f)).collect();
     let jobs = ctx.config.settings.concurrency.max(1) * JOBS_PER_FETCH_SLOT;
     let reports: Vec<FeedReport> = futures_util::stream::iter(ctx.config.feeds.iter())
-        .map(|feed| poll_feed(ctx, feed))
+        .map(|feed| {
+            let state = states.remove(feed.url.as_str());
+            poll_known_feed(ctx, feed, state)
+        })
         .buffer_unordered(jobs)
         .collect()
         .await;
@@ -318,10 +330,15 @@ pub fn log_revived(urls: &[String]) {
 }
 
 /// Runs one feed's job. Every failure ends up in the report and on the feed row.
-#[instrument(skip_all, fields(feed_url = %feed.url))]
 pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
+    poll_known_feed(ctx, feed, None).await
+}
+
+/// [`poll_feed`] with the feed's stored state when the caller has read it already.
+#[instrument(skip_all, fields(feed_url = %feed.url))]
+async fn poll_known_feed(ctx: &Context, feed: &FeedConfig, state: Option<FeedState>) -> FeedReport {
     let started = Instant::now();
-    match run_job(ctx, feed, started).await {
+    match run_job(ctx, feed, state, started).await {
         Ok(report) => report,
         Err(err) => {
             let disk = err.disk_problem();
@@ -356,11 +373,16 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedConfig) -> FeedReport {
 async fn run_job(
     ctx: &Context,
     feed: &FeedConfig,
+    known: Option<FeedState>,
     started: Instant,
 ) -> Result<FeedReport, JobError> {
     let url = feed.url.to_string();
     let key = url.clone();
-    let state = match ctx.db(move |s| s.feed(&key)).await? {
+    let stored = match known {
+        Some(state) => Some(state),
+        None => ctx.db(move |s| s.feed(&key)).await?,
+    };
+    let state = match stored {
         Some(state) => state,
         None => {
             let feeds = vec![feed.clone()];
