@@ -69,17 +69,38 @@ pub fn collapse(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Every feed title and summary passes through here: runs of plain ASCII are copied
+        // whole, and only other chars are decoded.
         let b = bytes[i];
-        // ASCII needs no decoding: every feed title and summary passes through here.
-        let (c, len) = if b.is_ascii() {
-            (char::from(b), 1)
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
+        if b.is_ascii() {
+            if is_ascii_space(b) {
+                space = !out.is_empty();
+                i += 1;
+                continue;
             }
+            if b.is_ascii_control() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len()
+                && bytes[i].is_ascii()
+                && !is_ascii_space(bytes[i])
+                && !bytes[i].is_ascii_control()
+            {
+                i += 1;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push_str(&text[start..i]);
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
         };
-        i += len;
+        i += c.len_utf8();
         if c.is_whitespace() || c == '\u{a0}' {
             space = !out.is_empty();
         } else if c.is_control() {
@@ -89,14 +110,15 @@ pub fn collapse(text: &str) -> String {
                 out.push(' ');
                 space = false;
             }
-            if len == 1 {
-                out.push(c);
-            } else {
-                out.push_str(&text[i - len..i]);
-            }
+            out.push(c);
         }
     }
     out
+}
+
+/// ASCII whitespace as `char::is_whitespace` counts it (vertical tab included).
+fn is_ascii_space(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0b
 }
 
 #[cfg(test)]
@@ -113,5 +135,6 @@ mod tests {
         assert_eq!(html_to_text("x<script>alert(1)</script>y"), "xy");
         assert_eq!(html_to_text("  plain\n text "), "plain text");
         assert_eq!(html_to_text("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
+        assert_eq!(collapse("\u{b}a\u{1}b \t\u{2003}c\u{85}d\u{7f} "), "ab c d");
     }
 }
