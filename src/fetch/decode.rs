@@ -112,8 +112,11 @@ fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
             .get(at + 2..at + 5)
             .is_some_and(|name| name.eq_ignore_ascii_case(b"xml"))
     };
-    let mut starts = (0..bytes.len().saturating_sub(1))
-        .filter(|&i| bytes[i] == b'<' && bytes[i + 1] == b'?' && is_declaration(i));
+    // A substring search, not a byte-by-byte filter: this reads every feed document whole.
+    let mut starts = text
+        .match_indices("<?")
+        .map(|(i, _)| i)
+        .filter(|&i| is_declaration(i));
     let Some(first) = starts.next() else {
         return text;
     };
