@@ -209,8 +209,7 @@ fn fetch_slots(config: &Config) -> Arc<tokio::sync::Semaphore> {
 
 impl Context {
     /// Builds the context: HTTP client and database.
-    pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
-        let mut store = store;
+    pub fn new(config: Arc<Config>, mut store: Store) -> Result<Context, FetchError> {
         // Without it the writer checkpoints itself, as SQLite does by default: slower, not wrong.
         let checkpointer = store.checkpoint_in_background().unwrap_or_else(|err| {
             warn!(error = %err, "cannot checkpoint in the background");

@@ -39,8 +39,6 @@ pub struct GroupMember {
     pub group: i64,
     /// The item's declared time, else first sight.
     pub time: Option<DateTime<Utc>>,
-    /// The matched item's title.
-    pub title: String,
     /// Its article's near-duplicate sketch (empty if no article).
     pub shingles: Vec<u64>,
 }
@@ -156,20 +154,18 @@ impl Store {
 
     /// The story's matches with their article sketches, for near-duplicate grouping.
     pub fn group_members(&self, story: &str) -> Result<Vec<GroupMember>> {
-        const SQL: &str = "SELECT m.item_id, m.grp, COALESCE(i.published, i.first_seen), i.title,
-                a.shingles
+        const SQL: &str = "SELECT m.item_id, m.grp, COALESCE(i.published, i.first_seen), a.shingles
             FROM matches m JOIN items i ON i.id = m.item_id
             LEFT JOIN articles a ON a.url = i.url
             WHERE m.story_id = ?1";
         let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
         let rows = stmt
             .query_map([story], |r| {
-                let blob: Option<Vec<u8>> = r.get(4)?;
+                let blob: Option<Vec<u8>> = r.get(3)?;
                 Ok(GroupMember {
                     item_id: r.get(0)?,
                     group: r.get(1)?,
                     time: parse_ts(r.get(2)?),
-                    title: r.get(3)?,
                     shingles: blob.map(|b| decode_shingles(&b)).unwrap_or_default(),
                 })
             })

@@ -487,12 +487,8 @@ pub fn name_prior(name: &str) -> f64 {
     (1.0 - generic).clamp(0.05, 1.0)
 }
 
-/// How informative a normalised content word is in everyday text, from 0 to 1 (for topical similarity).
-pub fn word_idf_prior(word: &str) -> f64 {
-    idf_prior_of(word, facts(word))
-}
-
-/// [`word_idf_prior`] for a word whose [`facts`] the caller already looked up.
+/// How informative a normalised content word is in everyday text, from 0 to 1 (for topical
+/// similarity), given its [`facts`].
 pub fn idf_prior_of(word: &str, facts: Facts) -> f64 {
     if facts.stopword || word.chars().count() < 3 {
         return 0.0;

@@ -23,13 +23,8 @@ pub struct TopicVector {
     pub terms: TermMap<f64>,
 }
 
-/// Crude English suffix stripping: enough to meet "killed", "kills" and "killing" at "kill".
-pub fn stem(word: &str) -> String {
-    let (base, rep) = stem_parts(word);
-    format!("{base}{rep}")
-}
-
-/// The stem as a prefix of `word` and a suffix to append, so most words stem without a copy.
+/// Crude English suffix stripping, enough to meet "killed", "kills" and "killing" at "kill":
+/// the stem as a prefix of `word` and a suffix to append, so most words stem without a copy.
 fn stem_parts(word: &str) -> (&str, &'static str) {
     if !word.is_ascii() || word.len() <= 4 {
         return (word, "");
@@ -209,15 +204,6 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     for_each_word(text, |s, _| f(s));
 }
 
-/// The distinct content-term stems of a text.
-pub fn content_terms(text: &str) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    for_each_term(text, |s| v.push(s.to_string()));
-    v.sort();
-    v.dedup();
-    v
-}
-
 impl TopicVector {
     /// Builds the vector of the given texts, each with a weight (sublinear term frequency × word weight).
     pub fn build(texts: &[(&str, f64)], bg: &Background) -> Self {
@@ -276,6 +262,20 @@ impl TopicVector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stem(word: &str) -> String {
+        let (base, rep) = stem_parts(word);
+        format!("{base}{rep}")
+    }
+
+    /// The distinct content-term stems of a text.
+    fn content_terms(text: &str) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for_each_term(text, |s| v.push(s.to_string()));
+        v.sort();
+        v.dedup();
+        v
+    }
 
     #[test]
     fn stems_meet() {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::prior::{name_prior, word_idf_prior};
+use super::prior::name_prior;
 use super::topic::TermMap;
 
 /// Documents after which the corpus and the prior count equally.
@@ -58,12 +58,8 @@ pub fn name_specificity(name: &str, bg: &Background) -> f64 {
     (1.0 - trust) * prior + trust * corpus
 }
 
-/// Informativeness of a content word (given as written, normalised) and its stem, 0..1.
-pub fn word_weight(word: &str, stem: &str, bg: &Background) -> f64 {
-    weight_from_prior(word_idf_prior(word), stem, bg)
-}
-
-/// [`word_weight`] for a word whose shipped prior the caller already knows.
+/// Informativeness of a content word, 0..1, from its shipped prior and its stem's
+/// document frequency in the background corpus.
 pub fn weight_from_prior(prior: f64, stem: &str, bg: &Background) -> f64 {
     if prior <= 0.0 {
         return 0.0;
