@@ -62,10 +62,13 @@ struct FeedWrite {
 /// Most feed commits grouped in one transaction.
 const MAX_BATCH: usize = 64;
 
-/// How long the database thread gathers feed commits into one transaction. Each
-/// transaction costs a search-index segment (merged later) and rewrites the upper pages of
-/// every index; feeds finishing a few at a time made three-feed transactions, and those
-/// fixed costs were a fifth of a cold poll's CPU. Jobs do not hold a fetch slot meanwhile.
+/// Least time between the starts of two feed transactions; commits arriving meanwhile
+/// wait and share the next one. Each transaction costs a search-index segment (merged
+/// later) and rewrites the upper pages of every index; feeds finishing a few at a time made
+/// three-feed transactions, and those fixed costs were a fifth of a cold poll's CPU. The
+/// window counts from the previous start, not from the first waiting commit: when writing
+/// takes longer than the window, the commits queued meanwhile go at once, and the thread
+/// never idles while feeds wait. Jobs do not hold a fetch slot meanwhile.
 const BATCH_WINDOW: Duration = Duration::from_millis(15);
 
 /// Feed jobs in flight per fetch slot (`concurrency`): the others have fetched and wait for
@@ -81,6 +84,7 @@ fn db_thread(
     std::thread::Builder::new()
         .name("followup-db".into())
         .spawn(move || {
+            let mut last_began: Option<Instant> = None;
             while let Ok(msg) = rx.recv() {
                 let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
                 match msg {
@@ -90,16 +94,22 @@ fn db_thread(
                         // commit instead of one each. Calls arriving meanwhile run at once,
                         // outside the transaction: no caller waits on a commit it has not
                         // been answered for, so none needs them to see the batch.
-                        let until = Instant::now() + BATCH_WINDOW;
+                        let until = last_began.map_or_else(Instant::now, |t| t + BATCH_WINDOW);
                         let mut batch = vec![first];
                         while batch.len() < MAX_BATCH {
                             let left = until.saturating_duration_since(Instant::now());
-                            match rx.recv_timeout(left) {
+                            let next = if left.is_zero() {
+                                rx.try_recv().map_err(|_| ())
+                            } else {
+                                rx.recv_timeout(left).map_err(|_| ())
+                            };
+                            match next {
                                 Ok(DbMsg::Commit(write)) => batch.push(write),
                                 Ok(DbMsg::Call(call)) => run_call(&mut guard, call),
-                                Err(_) => break,
+                                Err(()) => break,
                             }
                         }
+                        last_began = Some(Instant::now());
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             write_batch(&mut guard, batch)
                         }));
