@@ -233,6 +233,15 @@ impl Item {
         )
     }
 
+    /// The identity and the digest together, computed where the item is parsed so the
+    /// database thread does not hash.
+    pub fn key(&self) -> ItemKey {
+        ItemKey {
+            identity: self.identity(),
+            digest: self.digest(),
+        }
+    }
+
     /// A hash of everything a later version of the entry may change, to notice edits.
     pub fn digest(&self) -> String {
         short_hash(&[
@@ -242,6 +251,15 @@ impl Item {
             &format!("{:?}{:?}", self.published, self.updated),
         ])
     }
+}
+
+/// What the store looks an item up by and compares it with: [`Item::identity`] and [`Item::digest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKey {
+    /// The entry's identity within its feed.
+    pub identity: String,
+    /// The hash of its editable fields.
+    pub digest: String,
 }
 
 /// A link reduced to what identifies the page: no fragment, no tracking parameters, no
@@ -284,7 +302,13 @@ fn short_hash(parts: &[&str]) -> String {
         hasher.update([0u8]);
     }
     let bytes = hasher.finalize();
-    bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &bytes[..16] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// A fetched article page as stored: what extraction read, plus fetch bookkeeping.

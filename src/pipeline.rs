@@ -15,7 +15,7 @@ use crate::config::{Config, FeedConfig};
 use crate::fetch::feed::{self, ParsedFeed};
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use crate::metrics::{Metrics, PollOutcome, Target};
-use crate::model::{FeedState, Item};
+use crate::model::{FeedState, Item, ItemKey};
 use crate::schedule::{self, Outcome, Policy};
 use crate::store::{
     Checkpointer, DiskProblem, FeedCommit, FetchRecord, ItemChange, SavedItem, Store, StoreError,
@@ -56,6 +56,7 @@ struct FeedWrite {
     feed_id: i64,
     record: FetchRecord,
     items: Vec<Item>,
+    keys: Vec<ItemKey>,
     reply: tokio::sync::oneshot::Sender<Result<Vec<SavedItem>, StoreError>>,
 }
 
@@ -138,6 +139,7 @@ fn write_batch(store: &mut Store, batch: Vec<FeedWrite>) {
             feed_id: w.feed_id,
             record: &w.record,
             items: &w.items,
+            keys: &w.keys,
         })
         .collect();
     let began = Instant::now();
@@ -275,12 +277,12 @@ impl Context {
     }
 
     /// Stores one feed's fetch on the database thread, in a transaction shared with the
-    /// other feeds ready at the same moment (each in its own savepoint).
+    /// other feeds ready at the same moment (a failing feed still rolls back alone).
     pub async fn commit_feed(
         &self,
         feed_id: i64,
         record: FetchRecord,
-        items: Vec<Item>,
+        (items, keys): (Vec<Item>, Vec<ItemKey>),
     ) -> Result<Vec<SavedItem>, JobError> {
         let (reply, result) = tokio::sync::oneshot::channel();
         self.calls
@@ -288,6 +290,7 @@ impl Context {
                 feed_id,
                 record,
                 items,
+                keys,
                 reply,
             }))
             .map_err(|_| JobError::Task("the database thread has stopped".into()))?;
@@ -440,6 +443,7 @@ async fn run_job(
         ..Default::default()
     };
     let mut items = Vec::new();
+    let mut keys = Vec::new();
     let status;
     // Why the fetch failed, for the errors-by-kind metric.
     let mut error_kind = None;
@@ -452,18 +456,26 @@ async fn run_job(
                     let body = response.body;
                     let base = response.url.clone();
                     let content_type = response.content_type.clone();
+                    // The items' keys are hashed here, not on the database thread.
                     let parsed = tokio::task::spawn_blocking(move || {
-                        feed::parse_served(&body, &base, content_type.as_deref())
+                        feed::parse_served(&body, &base, content_type.as_deref()).map(|parsed| {
+                            let keys: Vec<ItemKey> = parsed.items.iter().map(Item::key).collect();
+                            (parsed, keys)
+                        })
                     })
                     .await
                     .map_err(|err| JobError::Task(err.to_string()))?;
                     match parsed {
-                        Ok(ParsedFeed {
-                            items: got, ttl, ..
-                        }) => {
+                        Ok((
+                            ParsedFeed {
+                                items: got, ttl, ..
+                            },
+                            got_keys,
+                        )) => {
                             record.etag = response.validators.etag;
                             record.last_modified = response.validators.last_modified;
                             items = got;
+                            keys = got_keys;
                             status = None;
                             Outcome::Fetched {
                                 cache: response.cache,
@@ -532,7 +544,7 @@ async fn run_job(
     drop(slot);
     let total = items.len();
     let feed_id = state.id;
-    let saved: Vec<SavedItem> = ctx.commit_feed(feed_id, record, items).await?;
+    let saved: Vec<SavedItem> = ctx.commit_feed(feed_id, record, (items, keys)).await?;
     let new = saved.iter().filter(|s| s.change == ItemChange::New).count();
     let changed = saved
         .iter()

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Context, Result, Store, StoreError, parse_ts, ts, ts_opt};
 use crate::config::FeedConfig;
-use crate::model::{FeedState, Item};
+use crate::model::{FeedState, Item, ItemKey};
 
 /// What one fetch of a feed did, to be written on its row.
 #[derive(Debug, Clone, Default)]
@@ -165,6 +165,7 @@ impl Store {
             feed_id,
             record,
             items,
+            keys: &[],
         }])
         .pop()
         .unwrap_or_else(|| Ok(Vec::new()))
@@ -259,6 +260,8 @@ pub struct FeedCommit<'a> {
     pub record: &'a FetchRecord,
     /// The items the feed carried (none for a 304 or a failure).
     pub items: &'a [Item],
+    /// Their [`Item::key`]s in the same order, or empty to have the store compute them.
+    pub keys: &'a [ItemKey],
 }
 
 /// Stores one feed of a batch inside a savepoint, rolled back alone when it fails.
@@ -274,7 +277,7 @@ fn commit_one(tx: &mut rusqlite::Transaction, feed: &FeedCommit) -> Result<Vec<S
 
 /// Writes one feed's items and fetch record inside the caller's transaction.
 fn write_one(tx: &rusqlite::Connection, feed: &FeedCommit) -> Result<Vec<SavedItem>> {
-    let saved = super::items::upsert(tx, feed.feed_id, feed.items, feed.record.at)?;
+    let saved = super::items::upsert(tx, feed.feed_id, feed.items, feed.keys, feed.record.at)?;
     write_record(
         tx,
         feed.feed_id,
@@ -489,16 +492,19 @@ mod tests {
                 feed_id: one,
                 record: &record,
                 items: &items,
+                keys: &[],
             },
             FeedCommit {
                 feed_id: 999,
                 record: &record,
                 items: &items,
+                keys: &[],
             },
             FeedCommit {
                 feed_id: two,
                 record: &record,
                 items: &items[..1],
+                keys: &[],
             },
         ]);
         assert_eq!(results.len(), 3);

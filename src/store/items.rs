@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::feeds::{ItemChange, SavedItem};
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
-use crate::model::{Item, StoredItem};
+use crate::model::{Item, ItemKey, StoredItem};
 
 /// Which stored items to list.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +26,7 @@ pub(super) fn upsert(
     tx: &rusqlite::Connection,
     feed_id: i64,
     items: &[Item],
+    keys: &[ItemKey],
     now: DateTime<Utc>,
 ) -> Result<Vec<SavedItem>> {
     const FIND: &str = "SELECT id, digest FROM items WHERE feed_id = ?1 AND identity = ?2";
@@ -41,19 +42,25 @@ pub(super) fn upsert(
     let now = ts(now);
     let mut saved = Vec::with_capacity(items.len());
     let mut seen = std::collections::HashSet::new();
-    for item in items {
-        let identity = item.identity();
+    // Keys come with the items from the parsing thread; a caller without them pays here.
+    let computed: Vec<ItemKey>;
+    let keys = if keys.len() == items.len() {
+        keys
+    } else {
+        computed = items.iter().map(Item::key).collect();
+        &computed
+    };
+    for (item, ItemKey { identity, digest }) in items.iter().zip(keys) {
         // A feed that lists the same entry twice stores it once; the first listing wins.
-        if !seen.insert(identity.clone()) {
+        if !seen.insert(identity) {
             continue;
         }
-        let digest = item.digest();
         let existing: Option<(i64, String)> = find
             .query_row(params![feed_id, identity], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .what(|| format!("look up item {identity}"))?;
         let (id, change) = match existing {
-            Some((id, old)) if old == digest => (id, ItemChange::Unchanged),
+            Some((id, old)) if old == *digest => (id, ItemChange::Unchanged),
             Some((id, _)) => {
                 update
                     .execute(params![
