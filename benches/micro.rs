@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use followup::extract::{article, charset, figures};
+use followup::model::Article;
+use followup::pipeline::stories::build_matcher;
 use followup::story::{Background, Matcher, StorySpec};
 
 fn main() {
@@ -144,6 +146,86 @@ fn matching_scan(bencher: Bencher) {
     bencher
         .counter(BytesCount::new(setup.text.len()))
         .bench(|| black_box(setup.matcher.scan(black_box(&setup.text))).len());
+}
+
+/// A lowercase invented word, from a vocabulary of a few thousand.
+fn word(rng: &mut Lcg) -> String {
+    if rng.next().is_multiple_of(3) {
+        return rng.pick(WORDS).to_string();
+    }
+    let mut inner = Lcg(rng.next() as u64 % 3_000);
+    (0..2 + inner.next() % 2)
+        .map(|_| inner.pick(SYLLABLES))
+        .collect()
+}
+
+/// Sentences of invented words and names, about `bytes` long.
+fn prose(rng: &mut Lcg, names: &[String], bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes + 200);
+    while text.len() < bytes {
+        let mut sentence = word(rng);
+        sentence[..1].make_ascii_uppercase();
+        for _ in 0..14 {
+            sentence.push(' ');
+            sentence.push_str(&word(rng));
+        }
+        if rng.next().is_multiple_of(3) {
+            sentence.push(' ');
+            sentence.push_str(&names[rng.next() % names.len()]);
+        }
+        text.push_str(&sentence);
+        text.push_str(". ");
+    }
+    text
+}
+
+struct JudgeSetup {
+    matcher: Matcher,
+    items: Vec<(String, String)>,
+}
+
+/// One story with a baseline article and 20 names, a background of 5,000 items, and 1,000
+/// feed items (title and an ~800-byte summary) of invented prose that name others.
+fn judge_setup() -> &'static JudgeSetup {
+    static SETUP: OnceLock<JudgeSetup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let mut rng = Lcg(17);
+        let names: Vec<String> = (0..200).map(|_| name(&mut rng)).collect();
+        let story = StorySpec {
+            id: "story".into(),
+            title: "Story".into(),
+            entities: names[..20].to_vec(),
+            baseline: Article {
+                text: prose(&mut rng, &names[..20], 3_000),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let background: Vec<String> = (0..5_000)
+            .map(|_| prose(&mut rng, &names[20..], 800))
+            .collect();
+        let matcher = build_matcher(&[story], &background);
+        let items = (0..1_000)
+            .map(|_| (prose(&mut rng, &names, 60), prose(&mut rng, &names, 800)))
+            .collect();
+        JudgeSetup { matcher, items }
+    })
+}
+
+/// Stage 1 of judging, what every item of a round costs: name scan and topical similarity
+/// of title and summary against one story; throughput in items.
+#[divan::bench]
+fn matching_candidates(bencher: Bencher) {
+    let setup = judge_setup();
+    bencher
+        .counter(ItemsCount::new(setup.items.len()))
+        .bench(|| {
+            setup
+                .items
+                .iter()
+                .map(|(title, summary)| setup.matcher.candidates(title, summary).len())
+                .sum::<usize>()
+        });
 }
 
 /// The development pages, decompressed, if the shared corpus is next to the repository.

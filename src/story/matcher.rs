@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{normalize, normalize_mapped, on_word_boundaries};
 use super::prior::is_common_word;
-use super::topic::TopicVector;
+use super::topic::{self, TopicVector};
 use super::weights::{Background, name_specificity};
 use super::{Field, Fields, Hit, Judgement, StorySpec};
 use crate::extract::entities::{LearnedEntity, is_boilerplate_paragraph, learn};
@@ -110,12 +110,13 @@ pub struct ScanHit {
     pub end: usize,
 }
 
-/// An item's name hits per field (title, summary, article) and its topical vector: what
+/// An item's name hits per field (title, summary, article) and its topical similarity with each story: what
 /// judging needs from the item, computed once however many stories it is judged against.
 #[derive(Debug, Clone, Default)]
 pub struct PreparedItem {
     hits: [Vec<ScanHit>; 3],
-    topic: TopicVector,
+    /// Topical similarity with each story's baseline, by story index.
+    topical: Vec<f64>,
 }
 
 /// Every story's names in one automaton, with weights and baselines for judging.
@@ -566,7 +567,7 @@ impl Matcher {
         (0..self.stories.len())
             .filter(|s| match hit.binary_search(s) {
                 Ok(_) => self.judge_prepared(*s, &item).candidate,
-                Err(_) => TOPIC_FACTOR * self.stories[*s].topic.cosine(&item.topic) >= THRESHOLD,
+                Err(_) => TOPIC_FACTOR * item.topical.get(*s).copied().unwrap_or(0.0) >= THRESHOLD,
             })
             .collect()
     }
@@ -576,9 +577,10 @@ impl Matcher {
         let texts = [Some(fields.title), Some(fields.summary), fields.article];
         let hits = texts.map(|t| t.map(|t| self.scan(t)).unwrap_or_default());
         let item_texts: Vec<(&str, f64)> = texts.into_iter().flatten().map(|t| (t, 1.0)).collect();
+        let baselines: Vec<&TopicVector> = self.stories.iter().map(|s| &s.topic).collect();
         PreparedItem {
             hits,
-            topic: TopicVector::build(&item_texts, &self.bg),
+            topical: topic::cosines(&item_texts, &self.bg, &baselines),
         }
     }
 
@@ -641,7 +643,7 @@ impl Matcher {
             + generic.min(GENERIC_CAP);
         // A name that is also a word never makes a follow-up on its own.
         let named = best.values().any(|b| !b.3);
-        let topical = info.topic.cosine(&item.topic);
+        let topical = item.topical.get(story).copied().unwrap_or(0.0);
         // One one-word name and nothing else of the story is not evidence: many places and
         // people share a one-word name ("Fairview", "Victoria"), and news that is about the
         // story names more of it (its country, venue, people). The topic must carry such an item.

@@ -204,35 +204,82 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     for_each_word(text, |s, _| f(s));
 }
 
+/// Stem → (weighted count, best prior of the words that share it): the corpus part of a
+/// word's weight depends on its stem only, so the best word weight is the blend of the best
+/// prior, looked up once per stem.
+fn term_counts(texts: &[(&str, f64)]) -> TermMap<(f64, f64)> {
+    // Sized for the text up front (about one stem per eight bytes): growing step by step
+    // rehashed the table several times per item.
+    let bytes: usize = texts.iter().map(|(t, _)| t.len().min(MAX_TEXT)).sum();
+    let mut tf: TermMap<(f64, f64)> =
+        TermMap::with_capacity_and_hasher((bytes / 8).min(4096), Default::default());
+    for (t, tw) in texts {
+        let tw = tw.max(0.0);
+        for_each_word(t, |s, prior| match tf.get_mut(s) {
+            Some(e) => {
+                e.0 += tw;
+                e.1 = e.1.max(prior);
+            }
+            None => {
+                tf.insert(s.to_string(), (tw, prior.max(0.0)));
+            }
+        });
+    }
+    tf
+}
+
+/// A stem's unnormalised weight in a vector: sublinear term frequency × word weight (0 when
+/// the word carries nothing).
+fn term_value(stem: &str, (n, prior): (f64, f64), bg: &Background) -> f64 {
+    let w = weight_from_prior(prior, stem, bg);
+    if w > 0.0 && n > 0.0 {
+        (1.0 + n.max(1.0).ln()) * w
+    } else {
+        0.0
+    }
+}
+
+/// The cosine similarity of the texts' vector (as [`TopicVector::build`] would build it)
+/// with each of `others`, without building the vector: judging needs only these numbers,
+/// and every item of a round is judged.
+pub fn cosines(texts: &[(&str, f64)], bg: &Background, others: &[&TopicVector]) -> Vec<f64> {
+    let mut dots = vec![0.0; others.len()];
+    let mut norm2 = 0.0;
+    for (stem, counts) in term_counts(texts) {
+        let v = term_value(&stem, counts, bg);
+        if v <= 0.0 {
+            continue;
+        }
+        norm2 += v * v;
+        for (dot, other) in dots.iter_mut().zip(others) {
+            if let Some(w) = other.terms.get(&stem) {
+                *dot += v * w;
+            }
+        }
+    }
+    let norm = norm2.sqrt();
+    dots.into_iter()
+        .map(|d| {
+            if norm > 0.0 {
+                (d / norm).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 impl TopicVector {
     /// Builds the vector of the given texts, each with a weight (sublinear term frequency × word weight).
     pub fn build(texts: &[(&str, f64)], bg: &Background) -> Self {
-        // Stem → (weighted count, best prior of the words that share it): the corpus part of
-        // a word's weight depends on its stem only, so the best word weight is the blend of
-        // the best prior, looked up once per stem.
-        let mut tf: TermMap<(f64, f64)> = TermMap::default();
-        for (t, tw) in texts {
-            let tw = tw.max(0.0);
-            for_each_word(t, |s, prior| match tf.get_mut(s) {
-                Some(e) => {
-                    e.0 += tw;
-                    e.1 = e.1.max(prior);
-                }
-                None => {
-                    tf.insert(s.to_string(), (tw, prior.max(0.0)));
-                }
-            });
-        }
+        let tf = term_counts(texts);
         // Sized up front: collecting a filtered iterator grew the table step by step, and
         // rehashing was a quarter of building a vector.
         let mut terms: TermMap<f64> =
             TermMap::with_capacity_and_hasher(tf.len(), Default::default());
-        terms.extend(tf.into_iter().filter_map(|(s, (n, prior))| {
-            let w = weight_from_prior(prior, &s, bg);
-            (w > 0.0 && n > 0.0).then(|| {
-                let v = (1.0 + n.max(1.0).ln()) * w;
-                (s, v)
-            })
+        terms.extend(tf.into_iter().filter_map(|(s, counts)| {
+            let v = term_value(&s, counts, bg);
+            (v > 0.0).then_some((s, v))
         }));
         let norm = terms.values().map(|v| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {
@@ -311,6 +358,49 @@ mod tests {
         let a = base.cosine(&follow);
         let b = base.cosine(&other);
         assert!(a > 0.3 && b < 0.1, "{a} {b}");
+    }
+
+    #[test]
+    fn cosines_agree_with_built_vectors() {
+        let mut bg = Background {
+            docs: 900,
+            ..Background::default()
+        };
+        bg.terms.insert("flood".into(), 40);
+        bg.terms.insert("stand".into(), 300);
+        let texts = [
+            (
+                "The toll from the flooded stadium rose again as rescuers searched the stands.",
+                1.0,
+            ),
+            ("Rescuers said the flooding reached the upper stands.", 0.5),
+        ];
+        let baselines = [
+            TopicVector::build(
+                &[(
+                    "Floodwater swept through a stadium; rescuers pulled survivors from the flooded stands.",
+                    1.0,
+                )],
+                &bg,
+            ),
+            TopicVector::build(
+                &[("Parliament passed a budget with new tax rules.", 1.0)],
+                &bg,
+            ),
+            TopicVector::default(),
+        ];
+        let refs: Vec<&TopicVector> = baselines.iter().collect();
+        let item = TopicVector::build(&texts, &bg);
+        let fused = cosines(&texts, &bg, &refs);
+        assert_eq!(fused.len(), 3);
+        for (got, baseline) in fused.iter().zip(&baselines) {
+            assert!((got - item.cosine(baseline)).abs() < 1e-12, "{fused:?}");
+        }
+        assert!(
+            fused[0] > 0.3 && fused[1] < 0.1 && fused[2] == 0.0,
+            "{fused:?}"
+        );
+        assert_eq!(cosines(&[("", 1.0)], &bg, &refs), vec![0.0; 3]);
     }
 
     #[test]

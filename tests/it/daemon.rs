@@ -675,7 +675,9 @@ async fn sighup_with_an_edited_line_revives_a_gone_feed() {
     // The revival is written before the fetch, and the fetch's items with the next
     // batched commit, so they are waited for rather than read at once.
     assert!(
-        wait_until(Duration::from_secs(5), || titles(&env.items(&[])).len() == 2).await,
+        wait_until(Duration::from_secs(5), || titles(&env.items(&[])).len()
+            == 2)
+        .await,
         "{}",
         daemon.log()
     );
