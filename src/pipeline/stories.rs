@@ -16,7 +16,7 @@ use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
 use crate::metrics::{ArticleOutcome, Target};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
-use crate::store::{ArticleVersion, Source, Verdict};
+use crate::store::{ArticleVersion, FigureWrite, MatchWrite, Source, Verdict};
 use crate::story::{
     self, Background, DuplicateIndex, Fields, Judgement, Matcher, StorySpec, topic,
 };
@@ -125,27 +125,35 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     let mut groups = Groups::new();
     report.articles += fetched.values().filter(|v| v.is_some()).count();
     let mut figured: HashSet<(String, String)> = HashSet::new();
+    let mut writes = Writes::default();
     for decision in decisions.into_iter().filter(|d| d.followup) {
         let story = &stories[decision.story].config.id;
         let is_new = !matched
             .get(story)
             .is_some_and(|m| m.contains(&decision.item.id));
         let page = page_of(&fetched, &decision.item);
-        store_match(ctx, story, &decision, page, is_new, &mut groups).await?;
+        let with_figures = page.is_some_and(|p| figured.insert((story.clone(), p.url.clone())));
+        writes
+            .add(
+                ctx,
+                story,
+                &decision,
+                page,
+                is_new,
+                with_figures,
+                &mut groups,
+            )
+            .await?;
         if is_new {
-            report.matched += 1;
-            ctx.metrics.matches_stored(1);
             matched
                 .entry(story.clone())
                 .or_default()
                 .insert(decision.item.id);
         }
-        if let Some(page) = page
-            && figured.insert((story.clone(), page.url.clone()))
-        {
-            report.figures += record_figures(ctx, story, page, Some(&decision.item)).await?;
-        }
     }
+    let (new, figures) = writes.save(ctx).await?;
+    report.matched += new;
+    report.figures += figures;
 
     // A candidate whose page could not be read is judged again next round, as it was
     // before rounds were remembered.
@@ -408,34 +416,76 @@ async fn judge_wanted(
 /// the matches the round stores, so a round with many new matches reads them once.
 type Groups = HashMap<String, DuplicateIndex>;
 
-/// Stores a positive decision; a new match joins the group of a near-duplicate.
-async fn store_match(
-    ctx: &Context,
-    story: &str,
-    decision: &Decision,
-    page: Option<&StoredArticle>,
-    is_new: bool,
-    groups: &mut Groups,
-) -> Result<(), JobError> {
-    let item = &decision.item;
-    let explanation = serde_json::to_string(&decision.judgement).unwrap_or_else(|_| "{}".into());
-    let shingles = page.map(|p| p.shingles.clone()).unwrap_or_default();
-    let group = if is_new {
-        group_for(ctx, story, item, &shingles, groups).await?
-    } else {
-        item.id
-    };
-    let (sid, item_id, score) = (story.to_string(), item.id, decision.judgement.score);
-    ctx.db(move |s| s.save_match(&sid, item_id, score, &explanation, group, Utc::now()))
-        .await?;
-    if is_new && let Some(index) = groups.get_mut(story) {
-        let time = item.published.unwrap_or(item.first_seen).timestamp();
-        index.add(item_id, group, Some(time), shingles);
+/// A round's positive decisions, prepared to be stored together: a commit per round
+/// instead of two per match.
+#[derive(Default)]
+struct Writes {
+    rows: Vec<MatchWrite>,
+    /// Story, URL and title of each new match, logged once stored.
+    new: Vec<(String, String, String)>,
+}
+
+impl Writes {
+    /// Prepares a positive decision's row: a new match joins the group of a near-duplicate
+    /// (stored or prepared before it); its page's figures go with it when `with_figures`.
+    #[allow(clippy::too_many_arguments)]
+    async fn add(
+        &mut self,
+        ctx: &Context,
+        story: &str,
+        decision: &Decision,
+        page: Option<&StoredArticle>,
+        is_new: bool,
+        with_figures: bool,
+        groups: &mut Groups,
+    ) -> Result<(), JobError> {
+        let item = &decision.item;
+        let explanation =
+            serde_json::to_string(&decision.judgement).unwrap_or_else(|_| "{}".into());
+        let shingles = page.map(|p| p.shingles.clone()).unwrap_or_default();
+        let group = if is_new {
+            group_for(ctx, story, item, &shingles, groups).await?
+        } else {
+            item.id
+        };
+        if is_new && let Some(index) = groups.get_mut(story) {
+            let time = item.published.unwrap_or(item.first_seen).timestamp();
+            index.add(item.id, group, Some(time), shingles);
+        }
+        if is_new {
+            self.new.push((
+                story.to_string(),
+                item.url.clone().unwrap_or_default(),
+                item.title.clone(),
+            ));
+        }
+        self.rows.push(MatchWrite {
+            story: story.to_string(),
+            item_id: item.id,
+            score: decision.judgement.score,
+            explanation,
+            group,
+            figures: page
+                .filter(|_| with_figures)
+                .and_then(|p| figure_write(p, Some(item))),
+        });
+        Ok(())
     }
-    if is_new {
-        info!(story_id = %story, url = item.url.as_deref().unwrap_or(""), title = %item.title, "follow-up");
+
+    /// Stores the prepared rows in one transaction and logs the new matches; returns how
+    /// many matches were new and how many figures.
+    async fn save(self, ctx: &Context) -> Result<(usize, usize), JobError> {
+        if self.rows.is_empty() {
+            return Ok((0, 0));
+        }
+        let rows = self.rows;
+        let figures = ctx.db(move |s| s.save_matches(&rows, Utc::now())).await?;
+        ctx.metrics.matches_stored(self.new.len());
+        for (story, url, title) in &self.new {
+            info!(story_id = %story, url = %url, title = %title, "follow-up");
+        }
+        Ok((self.new.len(), figures))
     }
-    Ok(())
 }
 
 /// A story's matching spec from its config and its baseline article (if read). The window
@@ -524,14 +574,24 @@ pub async fn rematch(
         ctx.db(move |s| s.delete_match(&sid, id)).await?;
     }
     let mut groups = Groups::new();
+    let mut writes = Writes::default();
     for decision in decisions.iter().filter(|d| d.followup) {
         let is_new = !current.contains(&decision.item.id);
         let page = page_of(&pages, &decision.item);
-        store_match(ctx, story_id, decision, page, is_new, &mut groups).await?;
-        if is_new && let Some(page) = page {
-            record_figures(ctx, story_id, page, Some(&decision.item)).await?;
-        }
+        let with_figures = is_new && page.is_some();
+        writes
+            .add(
+                ctx,
+                story_id,
+                decision,
+                page,
+                is_new,
+                with_figures,
+                &mut groups,
+            )
+            .await?;
     }
+    writes.save(ctx).await?;
     Ok(report)
 }
 
@@ -837,45 +897,54 @@ async fn group_for(
     Ok(best.unwrap_or(item.id))
 }
 
-/// Extracts and stores the figures a page version states for a story.
+/// The figures a page version states, with where they came from; `None` when it states none.
+fn figure_write(page: &StoredArticle, item: Option<&StoredItem>) -> Option<FigureWrite> {
+    let article = &page.article;
+    let observations =
+        figures::article_figures(article.title.as_deref().unwrap_or(""), &article.text);
+    if observations.is_empty() {
+        return None;
+    }
+    // The page's own time first; then the feed entry's; fetch time only as a last resort.
+    let declared_at = article
+        .updated
+        .or(article.published)
+        .or(item.and_then(|i| i.updated.or(i.published)))
+        .or(Some(page.fetched_at));
+    Some(FigureWrite {
+        url: page.url.clone(),
+        title: article
+            .title
+            .clone()
+            .or_else(|| item.map(|i| i.title.clone())),
+        version: page.hash.clone(),
+        declared_at,
+        observations,
+    })
+}
+
+/// Stores the figures a page version states for `story`; returns how many were new.
 async fn record_figures(
     ctx: &Context,
     story: &str,
     page: &StoredArticle,
     item: Option<&StoredItem>,
 ) -> Result<usize, JobError> {
-    let article = &page.article;
-    let observations =
-        figures::article_figures(article.title.as_deref().unwrap_or(""), &article.text);
-    if observations.is_empty() {
+    let Some(write) = figure_write(page, item) else {
         return Ok(0);
-    }
-    // The page's own time first; then the feed entry's; fetch time only as a last resort.
-    let declared = article
-        .updated
-        .or(article.published)
-        .or(item.and_then(|i| i.updated.or(i.published)))
-        .or(Some(page.fetched_at));
-    let (sid, url, title, version) = (
-        story.to_string(),
-        page.url.clone(),
-        article
-            .title
-            .clone()
-            .or_else(|| item.map(|i| i.title.clone())),
-        page.hash.clone(),
-    );
+    };
+    let story = story.to_string();
     ctx.db(move |s| {
         s.save_observations(
             &Source {
-                story: &sid,
-                url: &url,
-                title: title.as_deref(),
-                version: &version,
-                declared_at: declared,
+                story: &story,
+                url: &write.url,
+                title: write.title.as_deref(),
+                version: &write.version,
+                declared_at: write.declared_at,
                 baseline: false,
             },
-            &observations,
+            &write.observations,
             Utc::now(),
         )
     })

@@ -7,6 +7,22 @@ use rusqlite::params;
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
 use crate::model::{FigureKind, FigureRow, Observation, Qualifier};
 
+/// A page version's observations with where they came from, owned, to be stored later
+/// (see [`Store::save_matches`]).
+#[derive(Debug, Clone)]
+pub struct FigureWrite {
+    /// The article URL.
+    pub url: String,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Identifies the page version.
+    pub version: String,
+    /// The version's declared time.
+    pub declared_at: Option<DateTime<Utc>>,
+    /// What the version states.
+    pub observations: Vec<Observation>,
+}
+
 /// Where a set of observations came from.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
@@ -33,41 +49,11 @@ impl Store {
         observations: &[Observation],
         at: DateTime<Utc>,
     ) -> Result<usize> {
-        const RETIRE: &str = "UPDATE observations SET current = 0
-            WHERE story_id = ?1 AND url = ?2 AND version != ?3";
-        const INSERT: &str = "INSERT INTO observations
-            (story_id, url, title, version, kind, value, qualifier, term, sentence,
-             declared_at, observed_at, baseline, current)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)
-            ON CONFLICT (story_id, url, version, kind, value) DO UPDATE SET current = 1";
         let tx = self
             .conn
             .transaction()
             .what(|| "begin save observations".into())?;
-        tx.execute(RETIRE, params![source.story, source.url, source.version])
-            .what(|| format!("retire old figures of {}", source.url))?;
-        let mut added = 0;
-        {
-            let mut insert = tx.prepare_cached(INSERT).what(|| INSERT.into())?;
-            for o in observations {
-                added += insert
-                    .execute(params![
-                        source.story,
-                        source.url,
-                        source.title,
-                        source.version,
-                        o.kind.as_str(),
-                        i64::try_from(o.value).unwrap_or(i64::MAX),
-                        o.qualifier.as_str(),
-                        o.term,
-                        o.sentence,
-                        ts_opt(source.declared_at),
-                        ts(at),
-                        source.baseline
-                    ])
-                    .what(|| format!("save figure of {}", source.url))?;
-            }
-        }
+        let added = write_observations(&tx, source, observations, at)?;
         tx.commit().what(|| "commit observations".into())?;
         Ok(added)
     }
@@ -113,4 +99,43 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>()
             .what(|| format!("list figures of {story}"))
     }
+}
+
+/// [`Store::save_observations`] inside the caller's transaction.
+pub(super) fn write_observations(
+    tx: &rusqlite::Connection,
+    source: &Source,
+    observations: &[Observation],
+    at: DateTime<Utc>,
+) -> Result<usize> {
+    const RETIRE: &str = "UPDATE observations SET current = 0
+        WHERE story_id = ?1 AND url = ?2 AND version != ?3";
+    const INSERT: &str = "INSERT INTO observations
+        (story_id, url, title, version, kind, value, qualifier, term, sentence,
+         declared_at, observed_at, baseline, current)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)
+        ON CONFLICT (story_id, url, version, kind, value) DO UPDATE SET current = 1";
+    tx.execute(RETIRE, params![source.story, source.url, source.version])
+        .what(|| format!("retire old figures of {}", source.url))?;
+    let mut insert = tx.prepare_cached(INSERT).what(|| INSERT.into())?;
+    let mut added = 0;
+    for o in observations {
+        added += insert
+            .execute(params![
+                source.story,
+                source.url,
+                source.title,
+                source.version,
+                o.kind.as_str(),
+                i64::try_from(o.value).unwrap_or(i64::MAX),
+                o.qualifier.as_str(),
+                o.term,
+                o.sentence,
+                ts_opt(source.declared_at),
+                ts(at),
+                source.baseline
+            ])
+            .what(|| format!("save figure of {}", source.url))?;
+    }
+    Ok(added)
 }

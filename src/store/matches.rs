@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::articles::decode_shingles;
+use super::figures::{FigureWrite, Source};
 use super::items::{ITEM_COLUMNS, fts_query, item_from_row};
 use super::{Context, Result, Store, parse_ts, ts};
 use crate::model::{MatchRow, StoredItem};
@@ -28,6 +29,24 @@ pub struct MatchFilter {
     pub search: Option<String>,
     /// At most this many, newest first.
     pub limit: usize,
+}
+
+/// A round's match to store with [`Store::save_matches`], with its page's figures when
+/// they are to be recorded.
+#[derive(Debug, Clone)]
+pub struct MatchWrite {
+    /// The story.
+    pub story: String,
+    /// The matched item's row id.
+    pub item_id: i64,
+    /// The matcher's score.
+    pub score: f64,
+    /// The judgement as JSON.
+    pub explanation: String,
+    /// The group a new match joins (an existing match keeps its own).
+    pub group: i64,
+    /// The figures of the item's page, if recorded with the match.
+    pub figures: Option<FigureWrite>,
 }
 
 /// A stored match as the grouping step needs it.
@@ -55,16 +74,41 @@ impl Store {
         group: i64,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        const SQL: &str =
-            "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            ON CONFLICT (story_id, item_id) DO UPDATE SET
-                score = excluded.score, explanation = excluded.explanation";
-        self.conn
-            .prepare_cached(SQL)
-            .and_then(|mut s| s.execute(params![story, item_id, score, explanation, group, ts(at)]))
-            .map(drop)
-            .what(|| format!("save match of item {item_id} for story {story}"))
+        save_match_in(&self.conn, story, item_id, score, explanation, group, at)
+    }
+
+    /// Stores a round's matches and their figures in one transaction (one commit instead
+    /// of two per match); returns how many observations were new.
+    pub fn save_matches(&mut self, writes: &[MatchWrite], at: DateTime<Utc>) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction()
+            .what(|| "begin save matches".into())?;
+        let mut added = 0;
+        for w in writes {
+            save_match_in(
+                &tx,
+                &w.story,
+                w.item_id,
+                w.score,
+                &w.explanation,
+                w.group,
+                at,
+            )?;
+            if let Some(f) = &w.figures {
+                let source = Source {
+                    story: &w.story,
+                    url: &f.url,
+                    title: f.title.as_deref(),
+                    version: &f.version,
+                    declared_at: f.declared_at,
+                    baseline: false,
+                };
+                added += super::figures::write_observations(&tx, &source, &f.observations, at)?;
+            }
+        }
+        tx.commit().what(|| "commit matches".into())?;
+        Ok(added)
     }
 
     /// Makes a person-confirmed item a match, keeping an automatic match's score if any.
@@ -298,6 +342,26 @@ fn entities_of(explanation: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// [`Store::save_match`] on `conn`, inside whatever transaction it is in.
+fn save_match_in(
+    conn: &rusqlite::Connection,
+    story: &str,
+    item_id: i64,
+    score: f64,
+    explanation: &str,
+    group: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        ON CONFLICT (story_id, item_id) DO UPDATE SET
+            score = excluded.score, explanation = excluded.explanation";
+    conn.prepare_cached(SQL)
+        .and_then(|mut s| s.execute(params![story, item_id, score, explanation, group, ts(at)]))
+        .map(drop)
+        .what(|| format!("save match of item {item_id} for story {story}"))
 }
 
 #[cfg(test)]
