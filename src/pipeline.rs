@@ -76,6 +76,15 @@ const BATCH_WINDOW: Duration = Duration::from_millis(15);
 /// their commit, which must not keep the next fetches from starting.
 pub const JOBS_PER_FETCH_SLOT: usize = 4;
 
+/// Items added to the search index per idle step: a call arriving meanwhile waits a few
+/// milliseconds, and the index gets a handful of segments per poll, not one per commit.
+const INDEX_SLICE: usize = 2_000;
+
+/// How long the database thread waits without a message before it indexes queued items.
+/// Feed commits come more often than this during a poll, so the indexing waits for the
+/// poll's feeds to be stored and then runs beside the judging, which only reads.
+const INDEX_IDLE: Duration = Duration::from_millis(20);
+
 /// Starts the database thread; it ends when every sender (every `Context` clone) is gone.
 fn db_thread(
     store: Arc<Mutex<Store>>,
@@ -86,7 +95,27 @@ fn db_thread(
         .name("followup-db".into())
         .spawn(move || {
             let mut last_began: Option<Instant> = None;
-            while let Ok(msg) = rx.recv() {
+            // An earlier run may have left items queued for the search index.
+            let mut unindexed = true;
+            loop {
+                let next = if unindexed {
+                    rx.recv_timeout(INDEX_IDLE)
+                } else {
+                    rx.recv()
+                        .map_err(|_| std::sync::mpsc::RecvTimeoutError::Disconnected)
+                };
+                let msg = match next {
+                    Ok(msg) => msg,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
+                        unindexed = index_step(&mut guard, INDEX_SLICE);
+                        if let Some(checkpointer) = &checkpointer {
+                            checkpointer.nudge();
+                        }
+                        continue;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                };
                 let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
                 match msg {
                     DbMsg::Call(call) => run_call(&mut guard, call),
@@ -114,6 +143,7 @@ fn db_thread(
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             write_batch(&mut guard, batch)
                         }));
+                        unindexed = true;
                     }
                 }
                 if let Some(checkpointer) = &checkpointer {
@@ -123,6 +153,25 @@ fn db_thread(
         })
         .map_err(|err| FetchError::Request(format!("cannot start the database thread: {err}")))?;
     Ok(tx)
+}
+
+/// Indexes up to `limit` queued items for search; returns whether more wait. A failure is
+/// logged and leaves them queued until the next commit wakes the indexing again.
+fn index_step(store: &mut Store, limit: usize) -> bool {
+    let began = Instant::now();
+    match store.index_pending(limit) {
+        Ok(more) => {
+            debug!(
+                ms = began.elapsed().as_millis(),
+                more, "new items indexed for search"
+            );
+            more
+        }
+        Err(err) => {
+            warn!(error = %err, "cannot index new items for search; they stay queued");
+            false
+        }
+    }
 }
 
 /// Runs one store call. A panicking call drops its reply channel, which its caller sees as
@@ -331,6 +380,13 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
         .flat_map(|r| r.touched.iter().copied())
         .collect();
     let round = stories::run_round(ctx, &touched).await?;
+    // What the idle moments of the round did not index is indexed before the poll ends, so
+    // a search right after it finds every item.
+    ctx.db(|s| {
+        while s.index_pending(INDEX_SLICE)? {}
+        Ok(())
+    })
+    .await?;
     Ok((reports, round))
 }
 

@@ -252,7 +252,7 @@ async fn round_candidates(
                 chunk,
             )
         })
-        .buffered(workers)
+        .buffered(workers + 1)
         .collect()
         .await;
     let mut wanted = Vec::new();

@@ -231,7 +231,7 @@ impl Store {
             .filter(|s| s.change == ItemChange::New)
             .map(|s| s.id)
             .collect();
-        super::items::index_new(&tx, &new).map_err(Attempt::AllFailed)?;
+        super::items::queue_new(&tx, &new).map_err(Attempt::AllFailed)?;
         if let Err(source) = tx.commit() {
             let ids: Vec<String> = batch.iter().map(|f| f.feed_id.to_string()).collect();
             return Err(Attempt::AllFailed(StoreError::Sql {

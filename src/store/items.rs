@@ -100,12 +100,11 @@ pub(super) fn upsert(
     Ok(saved)
 }
 
-/// Adds new items to the full-text index in one statement (see migration 0006: a trigger
-/// would flush an index segment per item). Changed and deleted items are still indexed by
-/// their triggers.
-pub(super) fn index_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> {
-    const SQL: &str = "INSERT INTO items_fts (rowid, title, summary)
-         SELECT id, title, summary FROM items WHERE id IN (SELECT value FROM json_each(?1))";
+/// Queues new items for the full-text index (migration 0009): the database thread indexes
+/// them when idle, with [`Store::index_pending`]. Changed and deleted items that are
+/// indexed already are kept in step by their triggers.
+pub(super) fn queue_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> {
+    const SQL: &str = "INSERT OR IGNORE INTO items_unindexed (id) SELECT value FROM json_each(?1)";
     if ids.is_empty() {
         return Ok(());
     }
@@ -113,7 +112,7 @@ pub(super) fn index_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> 
     conn.prepare_cached(SQL)
         .and_then(|mut s| s.execute([list]))
         .map(drop)
-        .what(|| format!("index {} new items for search", ids.len()))
+        .what(|| format!("queue {} new items for search", ids.len()))
 }
 
 pub(super) const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \
@@ -135,6 +134,32 @@ pub(super) fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem>
 }
 
 impl Store {
+    /// Adds up to `limit` queued items (oldest first) to the full-text index in one
+    /// transaction; returns whether more are queued.
+    pub fn index_pending(&mut self, limit: usize) -> Result<bool> {
+        const INDEX: &str = "INSERT INTO items_fts (rowid, title, summary)
+            SELECT i.id, i.title, i.summary FROM items i
+            JOIN (SELECT id FROM items_unindexed ORDER BY id LIMIT ?1) u ON i.id = u.id";
+        const DONE: &str = "DELETE FROM items_unindexed
+            WHERE id IN (SELECT id FROM items_unindexed ORDER BY id LIMIT ?1)";
+        const MORE: &str = "SELECT EXISTS (SELECT 1 FROM items_unindexed)";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let tx = self
+            .conn
+            .transaction()
+            .what(|| "begin indexing items for search".into())?;
+        tx.execute(INDEX, [limit])
+            .what(|| "index queued items for search".into())?;
+        tx.execute(DONE, [limit])
+            .what(|| "unqueue indexed items".into())?;
+        let more: bool = tx
+            .query_row(MORE, [], |row| row.get(0))
+            .what(|| "count items waiting for search".into())?;
+        tx.commit()
+            .what(|| "commit items indexed for search".into())?;
+        Ok(more)
+    }
+
     /// Stored items matching `filter`, newest first by declared publication, else first sight.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<StoredItem>> {
         let mut sql =
@@ -396,6 +421,72 @@ mod tests {
         assert!(none.is_empty());
     }
 
+    fn search(store: &Store, query: &str) -> Vec<String> {
+        store
+            .items(&ItemFilter {
+                search: Some(query.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect()
+    }
+
+    fn fts_integrity(store: &Store) {
+        store
+            .conn
+            .execute_batch("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+            .expect("the search index matches the items");
+    }
+
+    #[test]
+    fn new_items_are_searchable_once_indexed_and_edits_stay_in_step() {
+        let (mut store, feed) = store_with_feed();
+        store
+            .commit_feed(
+                feed,
+                &record(),
+                &[
+                    item("q1", "Harbour flooded"),
+                    item("q2", "Bridge closed"),
+                    item("q3", "Ferry delayed"),
+                ],
+            )
+            .unwrap();
+        // Queued, not yet indexed: an edit and a deletion touch nothing in the index.
+        assert!(search(&store, "harbour").is_empty());
+        store
+            .commit_feed(feed, &record(), &[item("q1", "Harbour reopened")])
+            .unwrap();
+        store
+            .conn
+            .execute("DELETE FROM items WHERE guid = 'q2'", [])
+            .unwrap();
+        fts_integrity(&store);
+        // One at a time, oldest first; the deleted one is gone from the queue.
+        assert!(store.index_pending(1).unwrap());
+        assert_eq!(search(&store, "harbour"), vec!["Harbour reopened"]);
+        assert!(search(&store, "ferry").is_empty());
+        assert!(!store.index_pending(1).unwrap());
+        assert_eq!(search(&store, "ferry"), vec!["Ferry delayed"]);
+        assert!(search(&store, "flooded").is_empty());
+        // Indexed items are kept in step by the triggers again.
+        store
+            .commit_feed(feed, &record(), &[item("q3", "Ferry cancelled")])
+            .unwrap();
+        assert_eq!(search(&store, "cancelled"), vec!["Ferry cancelled"]);
+        assert!(search(&store, "delayed").is_empty());
+        store
+            .conn
+            .execute("DELETE FROM items WHERE guid = 'q3'", [])
+            .unwrap();
+        assert!(search(&store, "ferry").is_empty());
+        fts_integrity(&store);
+        assert!(!store.index_pending(10).unwrap());
+    }
+
     #[test]
     fn full_text_search_finds_words_without_accents() {
         let (mut store, feed) = store_with_feed();
@@ -404,6 +495,7 @@ mod tests {
         store
             .commit_feed(feed, &record(), &[one, item("b2", "Markets rally")])
             .unwrap();
+        assert!(!store.index_pending(usize::MAX).unwrap());
         let found = store
             .items(&ItemFilter {
                 search: Some("cafe".into()),

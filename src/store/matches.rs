@@ -458,6 +458,7 @@ mod tests {
     #[test]
     fn search_finds_items_by_their_own_text_and_by_their_article() {
         let (mut store, _, ids) = store_with(&[item("a", 1), item("b", 2), item("c", 3)]);
+        assert!(!store.index_pending(usize::MAX).unwrap());
         for id in &ids {
             store
                 .save_match("harbour", *id, 0.9, "{}", *id, at(4))

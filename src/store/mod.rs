@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_index_items_in_batches.sql"),
     include_str!("../../migrations/0007_story_rounds.sql"),
     include_str!("../../migrations/0008_match_order.sql"),
+    include_str!("../../migrations/0009_index_items_when_idle.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

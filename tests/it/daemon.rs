@@ -94,6 +94,15 @@ async fn polls_on_schedule_and_readers_see_it_while_it_runs() {
     // The CLI reads the daemon's database while it runs: no lock error, same items.
     assert_eq!(titles(&env.items(&[])).len(), 2);
     assert_eq!(env.feed(&url)["error_count"], 0);
+    // New items reach the search index once the database thread is idle.
+    assert!(
+        wait_until(Duration::from_secs(5), || {
+            titles(&env.items(&["--search", "ferry"])) == ["Ferry strike ends"]
+        })
+        .await,
+        "{}",
+        daemon.log()
+    );
 
     daemon.signal("TERM");
     let (code, log) = daemon.wait(Duration::from_secs(15));

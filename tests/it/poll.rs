@@ -117,6 +117,11 @@ async fn edited_item_is_updated_in_place() {
     env.poll();
     let first = env.items(&[]);
     assert_eq!(first.len(), 2);
+    // A finished poll has indexed its items for search.
+    assert_eq!(
+        titles(&env.items(&["--search", "aground"])),
+        ["Ferry runs aground near Skarvik"]
+    );
 
     server.reset().await;
     serve(&server, "/wire.xml", ok(after, RSS)).await;
@@ -141,6 +146,12 @@ async fn edited_item_is_updated_in_place() {
     assert!(
         !titles(&second).contains(&"Ferry runs aground near Skarvik".to_string()),
         "the old title is still listed"
+    );
+    // The search index follows the edit: the new words find it, the old ones no longer.
+    assert!(titles(&env.items(&["--search", "aground"])).is_empty());
+    assert_eq!(
+        titles(&env.items(&["--search", "refloated"])),
+        ["Ferry refloated near Skarvik, all passengers safe"]
     );
     assert_eq!(env.feed(&url)["items"], 2);
 }
