@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_story_rounds.sql"),
     include_str!("../../migrations/0008_match_order.sql"),
     include_str!("../../migrations/0009_index_items_when_idle.sql"),
+    include_str!("../../migrations/0010_search_merges.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
