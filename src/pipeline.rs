@@ -381,12 +381,17 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
         .collect();
     let round = stories::run_round(ctx, &touched).await?;
     // What the idle moments of the round did not index is indexed before the poll ends, so
-    // a search right after it finds every item.
-    ctx.db(|s| {
-        while s.index_pending(INDEX_SLICE)? {}
-        Ok(())
-    })
-    .await?;
+    // a search right after it finds every item. The items are stored either way: a failure
+    // leaves them queued for the next poll, and does not fail this one.
+    let indexed = ctx
+        .db(|s| {
+            while s.index_pending(INDEX_SLICE)? {}
+            Ok(())
+        })
+        .await;
+    if let Err(err) = indexed {
+        warn!(error = %err, "cannot index new items for search; they stay queued");
+    }
     Ok((reports, round))
 }
 
