@@ -58,16 +58,15 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         return Ok(report);
     }
     let stories = Arc::new(prepare(ctx).await?);
-    let (texts, last_item, previous) = ctx
-        .db(|s| {
-            Ok((
-                s.background_texts(BACKGROUND_DOCS)?,
-                s.last_item_id()?,
-                s.last_story_round()?,
-            ))
+    let for_fingerprint = Arc::clone(&stories);
+    let (fingerprint, last_item, previous) = ctx
+        .db(move |s| {
+            let fingerprint = round_fingerprint(&for_fingerprint, |f| {
+                s.each_background_text(BACKGROUND_DOCS, f)
+            })?;
+            Ok((fingerprint, s.last_item_id()?, s.last_story_round()?))
         })
         .await?;
-    let fingerprint = round_fingerprint(&stories, &texts);
     // A round that judged with the same stories and background would judge every older
     // item the same way again: only touched and newer items need judging then.
     let judged_up_to = previous
@@ -98,10 +97,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         None
     } else {
         let specs: Vec<StorySpec> = stories.iter().map(|s| s.spec.clone()).collect();
-        let built = tokio::task::spawn_blocking(move || build_matcher(&specs, &texts))
-            .await
-            .map_err(|e| JobError::Task(e.to_string()))?;
-        Some(Arc::new(built))
+        Some(Arc::new(matcher_from_store(ctx, specs).await?))
     };
     let (decisions, fetched) = match &matcher {
         Some(matcher) => {
@@ -207,22 +203,36 @@ fn page_of<'a>(pages: &'a Pages, item: &StoredItem) -> Option<&'a StoredArticle>
 
 /// What a round judges with: the stories as configured and read, and the background
 /// corpus. Equal fingerprints judge every item the same way.
-fn round_fingerprint(stories: &[Prepared], texts: &[String]) -> String {
+fn round_fingerprint<E>(
+    stories: &[Prepared],
+    each_text: impl FnOnce(&mut dyn FnMut(&str)) -> Result<(), E>,
+) -> Result<String, E> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     for story in stories {
         hasher.update(format!("{:?}\0{:?}\0", story.spec, story.config.until).as_bytes());
     }
-    for text in texts {
+    each_text(&mut |text| {
         hasher.update(text.as_bytes());
         hasher.update([0u8]);
-    }
-    hasher
+    })?;
+    Ok(hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect()
+        .collect())
+}
+
+/// Builds the matcher on the database thread, counting the background corpus as it is
+/// read rather than from a copy of it.
+async fn matcher_from_store(ctx: &Context, specs: Vec<StorySpec>) -> Result<Matcher, JobError> {
+    ctx.db(move |s| {
+        let mut counter = BackgroundCounter::new(&specs);
+        s.each_background_text(BACKGROUND_DOCS, |t| counter.add(t))?;
+        Ok(counter.finish())
+    })
+    .await
 }
 
 /// Stage 1 over a round's items (`ids`, ascending): read `CHUNK` at a time and pre-judged
@@ -524,10 +534,7 @@ pub async fn rematch(
 ) -> Result<RematchReport, JobError> {
     let stories = prepare(ctx).await?;
     let specs: Vec<StorySpec> = stories.iter().map(|s| s.spec.clone()).collect();
-    let texts = ctx.db(|s| s.background_texts(BACKGROUND_DOCS)).await?;
-    let matcher = tokio::task::spawn_blocking(move || build_matcher(&specs, &texts))
-        .await
-        .map_err(|e| JobError::Task(e.to_string()))?;
+    let matcher = matcher_from_store(ctx, specs).await?;
     let items = ctx
         .db(|s| {
             s.items(&crate::store::ItemFilter {
@@ -729,18 +736,41 @@ fn in_window(config: &StoryConfig, spec: &StorySpec, published: Option<DateTime<
 
 /// Builds the matcher and weighs its names against the background corpus.
 pub fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
-    let mut matcher = Matcher::build(specs, &Background::default());
-    let mut bg = Background {
-        docs: texts.len() as u64,
-        ..Default::default()
-    };
-    // Term → (documents, last document counted), so a term repeated in one text counts once
-    // without a set per text.
-    let mut terms: topic::TermMap<(u64, usize)> = topic::TermMap::default();
-    for (doc, text) in texts.iter().enumerate() {
-        for name in matcher.names_in(text) {
-            *bg.names.entry(name).or_default() += 1;
+    let mut counter = BackgroundCounter::new(specs);
+    for text in texts {
+        counter.add(text);
+    }
+    counter.finish()
+}
+
+/// Counts a background corpus one text at a time (see [`build_matcher`]), so the texts
+/// need not be held together.
+pub struct BackgroundCounter {
+    matcher: Matcher,
+    bg: Background,
+    /// Term → (documents, last document counted), so a term repeated in one text counts
+    /// once without a set per text.
+    terms: topic::TermMap<(u64, usize)>,
+}
+
+impl BackgroundCounter {
+    /// A counter for the names of `specs`.
+    pub fn new(specs: &[StorySpec]) -> Self {
+        Self {
+            matcher: Matcher::build(specs, &Background::default()),
+            bg: Background::default(),
+            terms: topic::TermMap::default(),
         }
+    }
+
+    /// Counts one text of the corpus.
+    pub fn add(&mut self, text: &str) {
+        let doc = self.bg.docs as usize;
+        self.bg.docs += 1;
+        for name in self.matcher.names_in(text) {
+            *self.bg.names.entry(name).or_default() += 1;
+        }
+        let terms = &mut self.terms;
         topic::for_each_term(text, |term| match terms.get_mut(term) {
             Some((count, last)) => {
                 if *last != doc {
@@ -753,9 +783,18 @@ pub fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
             }
         });
     }
-    bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
-    matcher.set_background(&bg);
-    matcher
+
+    /// The matcher, weighed by what was counted.
+    pub fn finish(self) -> Matcher {
+        let Self {
+            mut matcher,
+            mut bg,
+            terms,
+        } = self;
+        bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
+        matcher.set_background(&bg);
+        matcher
+    }
 }
 
 /// The stored article for `url`, fetching it when never fetched or when `refresh` (the
