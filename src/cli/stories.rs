@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::output::{self, Format};
 use crate::config::{Baseline, Config};
-use crate::pipeline::stories::{build_matcher, spec};
+use crate::pipeline::stories::{spec, weighed_matcher};
 use crate::store::Store;
 
 /// Arguments of `stories`.
@@ -29,10 +29,7 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
         read.push(baseline.is_some());
         specs.push(spec(story, baseline.map(|b| b.article)));
     }
-    let texts = store
-        .background_texts(5_000)
-        .context("reading the background corpus")?;
-    let matcher = build_matcher(&specs, &texts);
+    let matcher = weighed_matcher(store, &specs).context("reading the background corpus")?;
     let mut out = Vec::new();
     for ((story, info), baseline_read) in config.stories.iter().zip(matcher.stories()).zip(read) {
         let (count, last) = store

@@ -16,7 +16,7 @@ use crate::extract::{article, charset, figures};
 use crate::fetch::{FetchOutcome, Validators};
 use crate::metrics::{ArticleOutcome, Target};
 use crate::model::{Article, FigureKind, Observation, StoredArticle, StoredItem, text_hash};
-use crate::store::{ArticleVersion, FigureWrite, MatchWrite, Source, Verdict};
+use crate::store::{ArticleVersion, FigureWrite, MatchWrite, Source, Store, StoreError, Verdict};
 use crate::story::{
     self, Background, DuplicateIndex, Fields, Judgement, Matcher, StorySpec, topic,
 };
@@ -61,9 +61,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     let for_fingerprint = Arc::clone(&stories);
     let (fingerprint, last_item, previous) = ctx
         .db(move |s| {
-            let fingerprint = round_fingerprint(&for_fingerprint, |f| {
-                s.each_background_text(BACKGROUND_DOCS, f)
-            })?;
+            let fingerprint = round_fingerprint(&for_fingerprint, s)?;
             Ok((fingerprint, s.last_item_id()?, s.last_story_round()?))
         })
         .await?;
@@ -203,17 +201,14 @@ fn page_of<'a>(pages: &'a Pages, item: &StoredItem) -> Option<&'a StoredArticle>
 
 /// What a round judges with: the stories as configured and read, and the background
 /// corpus. Equal fingerprints judge every item the same way.
-fn round_fingerprint<E>(
-    stories: &[Prepared],
-    each_text: impl FnOnce(&mut dyn FnMut(&str)) -> Result<(), E>,
-) -> Result<String, E> {
+fn round_fingerprint(stories: &[Prepared], store: &Store) -> Result<String, StoreError> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     for story in stories {
         hasher.update(format!("{:?}\0{:?}\0", story.spec, story.config.until).as_bytes());
     }
-    each_text(&mut |text| {
+    store.each_background_text(BACKGROUND_DOCS, |text| {
         hasher.update(text.as_bytes());
         hasher.update([0u8]);
     })?;
@@ -224,15 +219,17 @@ fn round_fingerprint<E>(
         .collect())
 }
 
-/// Builds the matcher on the database thread, counting the background corpus as it is
-/// read rather than from a copy of it.
+/// Builds the matcher on the database thread (see [`weighed_matcher`]).
 async fn matcher_from_store(ctx: &Context, specs: Vec<StorySpec>) -> Result<Matcher, JobError> {
-    ctx.db(move |s| {
-        let mut counter = BackgroundCounter::new(&specs);
-        s.each_background_text(BACKGROUND_DOCS, |t| counter.add(t))?;
-        Ok(counter.finish())
-    })
-    .await
+    ctx.db(move |s| weighed_matcher(s, &specs)).await
+}
+
+/// The matcher for `specs`, weighed by the stored background corpus, counted as it is
+/// read rather than from a copy of it.
+pub fn weighed_matcher(store: &Store, specs: &[StorySpec]) -> Result<Matcher, StoreError> {
+    let mut counter = BackgroundCounter::new(specs);
+    store.each_background_text(BACKGROUND_DOCS, |t| counter.add(t))?;
+    Ok(counter.finish())
 }
 
 /// Stage 1 over a round's items (`ids`, ascending): read `CHUNK` at a time and pre-judged

@@ -281,16 +281,9 @@ impl Store {
             .what(|| format!("read items {first} to {last}"))
     }
 
-    /// Every stored item's title and summary, newest first, at most `limit`: the background
-    /// corpus that tells common names from specific ones.
-    pub fn background_texts(&self, limit: usize) -> Result<Vec<String>> {
-        let mut texts = Vec::new();
-        self.each_background_text(limit, |t| texts.push(t.to_string()))?;
-        Ok(texts)
-    }
-
-    /// Calls `f` with each text [`Store::background_texts`] would return, in the same order,
-    /// without holding them all: 5,000 texts are 5 MB, a seventh of a poll's peak memory.
+    /// Calls `f` with every stored item's title and summary, newest first, at most `limit`:
+    /// the background corpus that tells common names from specific ones. A stream, not a
+    /// list: 5,000 texts are 5 MB, a seventh of a poll's peak memory.
     pub fn each_background_text(&self, limit: usize, mut f: impl FnMut(&str)) -> Result<()> {
         const SQL: &str = "SELECT title || ' ' || summary FROM items ORDER BY id DESC LIMIT ?1";
         let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;

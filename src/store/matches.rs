@@ -74,7 +74,15 @@ impl Store {
         group: i64,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        save_match_in(&self.conn, story, item_id, score, explanation, group, at)
+        let row = MatchWrite {
+            story: story.to_string(),
+            item_id,
+            score,
+            explanation: explanation.to_string(),
+            group,
+            figures: None,
+        };
+        save_match_in(&self.conn, &row, at)
     }
 
     /// Stores a round's matches and their figures in one transaction (one commit instead
@@ -86,15 +94,7 @@ impl Store {
             .what(|| "begin save matches".into())?;
         let mut added = 0;
         for w in writes {
-            save_match_in(
-                &tx,
-                &w.story,
-                w.item_id,
-                w.score,
-                &w.explanation,
-                w.group,
-                at,
-            )?;
+            save_match_in(&tx, w, at)?;
             if let Some(f) = &w.figures {
                 let source = Source {
                     story: &w.story,
@@ -344,24 +344,25 @@ fn entities_of(explanation: &str) -> Vec<String> {
     names
 }
 
-/// [`Store::save_match`] on `conn`, inside whatever transaction it is in.
-fn save_match_in(
-    conn: &rusqlite::Connection,
-    story: &str,
-    item_id: i64,
-    score: f64,
-    explanation: &str,
-    group: i64,
-    at: DateTime<Utc>,
-) -> Result<()> {
+/// Writes one match row (not its figures) on `conn`, inside whatever transaction it is in.
+fn save_match_in(conn: &rusqlite::Connection, w: &MatchWrite, at: DateTime<Utc>) -> Result<()> {
     const SQL: &str = "INSERT INTO matches (story_id, item_id, score, explanation, grp, matched_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
         ON CONFLICT (story_id, item_id) DO UPDATE SET
             score = excluded.score, explanation = excluded.explanation";
     conn.prepare_cached(SQL)
-        .and_then(|mut s| s.execute(params![story, item_id, score, explanation, group, ts(at)]))
+        .and_then(|mut s| {
+            s.execute(params![
+                w.story,
+                w.item_id,
+                w.score,
+                w.explanation,
+                w.group,
+                ts(at)
+            ])
+        })
         .map(drop)
-        .what(|| format!("save match of item {item_id} for story {story}"))
+        .what(|| format!("save match of item {} for story {}", w.item_id, w.story))
 }
 
 #[cfg(test)]
