@@ -13,7 +13,7 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use followup::extract::{article, charset, figures};
 use followup::model::Article;
-use followup::pipeline::stories::build_matcher;
+use followup::story::background::build_matcher;
 use followup::story::{Background, Matcher, StorySpec};
 
 fn main() {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
-use crate::model::{FigureKind, Qualifier};
+use crate::model::{FeedLine, FigureKind, Qualifier};
 
 /// The default per-feed polling interval.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(15 * 60);
@@ -138,6 +138,15 @@ impl FeedConfig {
             "interval_ms": self.interval.map(|d| d.as_millis().to_string()),
         })
         .to_string()
+    }
+
+    /// The line as the store registers it.
+    pub fn line(&self) -> FeedLine {
+        FeedLine {
+            url: self.url.to_string(),
+            name: self.name.clone(),
+            fingerprint: self.fingerprint(),
+        }
     }
 }
 

@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -19,17 +18,16 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, error, info, warn};
 
+use crate::chain::Chain;
 use crate::config::{Config, FeedConfig, Settings};
+use crate::digest::alert;
 use crate::fetch::Fetcher;
+use crate::health::{Heartbeat, MIN_NAP};
 use crate::pipeline::{self, Context, JobError, stories};
 use crate::store::DiskProblem;
 
 /// How long in-flight jobs may take to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-/// Longest sleep between scheduler passes without a watchdog.
-pub const MAX_NAP: Duration = Duration::from_secs(30);
-/// Shortest sleep, so a feed due now that cannot start yet does not spin the loop.
-const MIN_NAP: Duration = Duration::from_millis(200);
 /// How long touched items wait for more before the story stage runs, so a burst of feeds
 /// finishing together makes one round instead of one each.
 const STORY_DEBOUNCE: Duration = Duration::from_secs(2);
@@ -40,60 +38,6 @@ const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 /// While the database cannot be written, how long the loop waits before trying one feed
 /// again; fetching everything each pass would only be thrown away.
 const DISK_RETRY: Duration = Duration::from_secs(10);
-
-/// Liveness of the scheduler loop: the loop beats after each healthy pass; the watchdog
-/// pings systemd, and `/healthz` answers 200, only while the last beat is recent.
-#[derive(Debug, Clone)]
-pub struct Heartbeat {
-    /// The clock's zero; beats are stored as milliseconds since it.
-    origin: Instant,
-    /// Milliseconds from `origin` to the last beat; atomic, since the watchdog reads it.
-    last: Arc<AtomicU64>,
-    /// The loop never sleeps longer than this, so a healthy loop beats at least this often.
-    period: Duration,
-    /// A last beat older than this means the loop stalled: half the watchdog timeout (the
-    /// watchdog checks that often), else twice [`MAX_NAP`].
-    limit: Duration,
-}
-
-impl Heartbeat {
-    /// A heartbeat for a watchdog of `timeout` (systemd's `WatchdogSec`), or none: the loop
-    /// then beats at least every quarter of it.
-    pub fn for_watchdog(timeout: Option<Duration>) -> Heartbeat {
-        let period = timeout.map_or(MAX_NAP, |t| (t / 4).clamp(MIN_NAP, MAX_NAP));
-        let limit = timeout.map_or(MAX_NAP * 2, |t| (t / 2).max(MIN_NAP));
-        Heartbeat {
-            origin: Instant::now(),
-            last: Arc::default(),
-            period,
-            limit,
-        }
-    }
-
-    /// Records progress now.
-    pub fn beat(&self) {
-        let ms = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last.store(ms, Ordering::Relaxed);
-    }
-
-    /// Time since the last beat (since creation before the first).
-    pub fn age(&self) -> Duration {
-        let last = Duration::from_millis(self.last.load(Ordering::Relaxed));
-        self.origin.elapsed().saturating_sub(last)
-    }
-
-    /// The longest the loop sleeps between beats.
-    pub fn period(&self) -> Duration {
-        self.period
-    }
-
-    /// How long the loop has made no progress, if longer than it may; `None` while healthy.
-    /// The watchdog and `/healthz` both judge by this, so they never disagree.
-    pub fn stalled(&self) -> Option<Duration> {
-        let age = self.age();
-        (age > self.limit).then_some(age)
-    }
-}
 
 /// What the daemon is told from outside while it runs.
 pub struct Control {
@@ -161,8 +105,7 @@ struct Loop {
 /// hand and cancels what is left. Only a failure to register the configured feeds at start
 /// is an error; everything later is logged and retried.
 pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
-    let feeds = ctx.config.feeds.clone();
-    let revived = ctx.db(move |s| s.sync_feeds(&feeds)).await?;
+    let revived = ctx.db.sync_feeds(pipeline::feed_lines(&ctx.config)).await?;
     pipeline::log_revived(&revived);
     let mut state = Loop::new(ctx);
     let (events_tx, mut events) = mpsc::unbounded_channel();
@@ -184,10 +127,13 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
         let mut healthy = true;
         let mut waiting = false;
         let concurrency = state.concurrency();
-        let urls = state.urls.clone();
         let limit = concurrency * 4 + state.in_flight.len();
-        let now = Utc::now();
-        match state.ctx.db(move |s| s.due_among(&urls, now, limit)).await {
+        match state
+            .ctx
+            .db
+            .due_among(state.urls.clone(), Utc::now(), limit)
+            .await
+        {
             Ok(due) => {
                 for url in due {
                     if state.in_flight.contains(&url) || state.in_flight.len() >= concurrency {
@@ -234,8 +180,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
         state.count_feeds().await;
         let mut nap = control.heartbeat.period();
         if !waiting {
-            let urls = state.urls.clone();
-            match state.ctx.db(move |s| s.next_due_among(&urls)).await {
+            match state.ctx.db.next_due_among(state.urls.clone()).await {
                 Ok(Some(next)) => {
                     nap = nap.min((next - Utc::now()).to_std().unwrap_or(Duration::ZERO));
                 }
@@ -323,7 +268,7 @@ impl Loop {
         else {
             return;
         };
-        match self.ctx.db(move |s| s.prune(cutoff, false)).await {
+        match self.ctx.db.prune(cutoff, false).await {
             Ok(pruned) => info!(
                 items = pruned.items,
                 articles = pruned.articles,
@@ -338,8 +283,7 @@ impl Loop {
         if !self.gauges_stale || !self.ctx.metrics.enabled() {
             return;
         }
-        let urls = self.urls.clone();
-        match self.ctx.db(move |s| s.gone_among(&urls)).await {
+        match self.ctx.db.gone_among(self.urls.clone()).await {
             Ok(gone) => {
                 self.ctx.metrics.feeds(self.urls.len(), gone);
                 self.gauges_stale = false;
@@ -479,7 +423,11 @@ impl Loop {
             debug!(touched = touched.len(), "story round started");
             let mut disk = None;
             tokio::select! {
-                result = stories::run_round(&ctx, &touched) => match result {
+                result = async {
+                    let round = stories::run_round(&ctx, &touched).await?;
+                    alert::fire(&ctx.db, &ctx.config, &ctx.fetcher).await;
+                    Ok::<_, JobError>(round)
+                } => match result {
                     Ok(report) => info!(
                         touched = touched.len(),
                         matched = report.matched,
@@ -490,7 +438,7 @@ impl Loop {
                     // Items stay in the re-judge window, so the next round retries them.
                     Err(err) => {
                         disk = err.disk_problem();
-                        warn!(error = %err, "story round failed");
+                        warn!(error = %Chain(&err), "story round failed");
                     }
                 },
                 _ = cancel.cancelled() => warn!("story round cancelled at shutdown"),
@@ -516,11 +464,12 @@ impl Loop {
                 "settings.metrics changed; restart the daemon to serve on the new address"
             );
         }
-        let fetcher = if same_client(&old.settings, &config.settings) {
+        let options = pipeline::client_options(&config.settings);
+        let fetcher = if options == pipeline::client_options(&old.settings) {
             // Keeps the per-host budgets shared with jobs still running, and robots.txt.
             self.ctx.fetcher.clone()
         } else {
-            match Fetcher::new(&config.settings) {
+            match Fetcher::new(&options) {
                 Ok(fetcher) => fetcher,
                 Err(err) => {
                     error!(error = %err, "reloaded config: cannot build the HTTP client; keeping the old config");
@@ -528,11 +477,10 @@ impl Loop {
                 }
             }
         };
-        if config.settings.max_db_size != old.settings.max_db_size {
-            let max = config.settings.max_db_size;
-            if let Err(err) = self.ctx.db(move |s| s.limit_size(max)).await {
-                warn!(error = %err, "reloaded config: cannot apply max_db_size");
-            }
+        if config.settings.max_db_size != old.settings.max_db_size
+            && let Err(err) = self.ctx.db.limit_size(config.settings.max_db_size).await
+        {
+            warn!(error = %err, "reloaded config: cannot apply max_db_size");
         }
         // Whatever was changed outside (space freed, a remount), try the database now.
         if let Some(trouble) = &mut self.disk {
@@ -540,8 +488,7 @@ impl Loop {
                 .checked_sub(DISK_RETRY)
                 .unwrap_or(trouble.failed_at);
         }
-        let feeds = config.feeds.clone();
-        match self.ctx.db(move |s| s.sync_feeds(&feeds)).await {
+        match self.ctx.db.sync_feeds(pipeline::feed_lines(&config)).await {
             Ok(revived) => pipeline::log_revived(&revived),
             Err(err) => {
                 error!(error = %err, "reloaded config: cannot register its feeds; keeping the old config");
@@ -557,9 +504,13 @@ impl Loop {
                 interval(&config.settings, feed),
             );
             if is < was {
-                let url = feed.url.to_string();
                 let at = now + chrono::Duration::from_std(is).unwrap_or(chrono::Duration::zero());
-                if let Err(err) = self.ctx.db(move |s| s.reschedule_before(&url, at)).await {
+                if let Err(err) = self
+                    .ctx
+                    .db
+                    .reschedule_before(feed.url.to_string(), at)
+                    .await
+                {
                     warn!(feed_url = %feed.url, error = %err, "cannot reschedule feed");
                 }
             }
@@ -582,15 +533,6 @@ fn interval(settings: &Settings, feed: &FeedConfig) -> Duration {
         settings.min_interval,
         settings.max_interval.max(settings.min_interval),
     )
-}
-
-/// Whether two settings build the same HTTP client.
-fn same_client(a: &Settings, b: &Settings) -> bool {
-    a.per_host == b.per_host
-        && a.timeout == b.timeout
-        && a.max_body == b.max_body
-        && a.user_agent == b.user_agent
-        && a.allow_private_networks == b.allow_private_networks
 }
 
 /// Pings systemd's watchdog every `timeout / 2` while the loop's last beat is younger than
@@ -627,29 +569,6 @@ pub async fn watchdog(heartbeat: Heartbeat, timeout: Duration, shutdown: Cancell
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn heartbeat_ages_and_resets() {
-        let heart = Heartbeat::for_watchdog(Some(Duration::from_secs(8)));
-        assert_eq!(heart.period(), Duration::from_secs(2));
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(heart.age() >= Duration::from_millis(30));
-        heart.beat();
-        assert!(heart.age() < Duration::from_millis(30));
-        assert_eq!(heart.stalled(), None);
-        let quick = Heartbeat::for_watchdog(Some(Duration::from_millis(400)));
-        std::thread::sleep(Duration::from_millis(250));
-        assert!(
-            quick
-                .stalled()
-                .is_some_and(|age| age > Duration::from_millis(200))
-        );
-        quick.beat();
-        assert_eq!(quick.stalled(), None);
-        assert_eq!(Heartbeat::for_watchdog(None).period(), MAX_NAP);
-        let tiny = Heartbeat::for_watchdog(Some(Duration::from_millis(10)));
-        assert_eq!(tiny.period(), MIN_NAP);
-    }
 
     #[test]
     fn intervals_are_clamped_like_the_scheduler() {

@@ -18,15 +18,18 @@
 //! - [`metrics`]: the daemon's Prometheus counters and their `/metrics` + `/healthz` server.
 //! - [`cli`]: the command-line interface, one file per command, and output rendering.
 
+pub mod chain;
 pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod digest;
 pub mod extract;
 pub mod fetch;
+pub mod health;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod schedule;
 pub mod store;
 pub mod story;
+pub mod text;

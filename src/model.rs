@@ -141,6 +141,37 @@ pub struct Item {
     pub updated: Option<DateTime<Utc>>,
 }
 
+/// A person's verdict on an item for a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A follow-up, whatever the automatic judgement says.
+    Confirmed,
+    /// Not a follow-up, whatever the automatic judgement says.
+    Rejected,
+}
+
+impl Verdict {
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Confirmed => "confirmed",
+            Verdict::Rejected => "rejected",
+        }
+    }
+}
+
+/// A configured feed as the store registers it: its URL, name and a fingerprint of its
+/// config line, so an edit of the line is noticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedLine {
+    /// The configured URL: the feed's identity.
+    pub url: String,
+    /// The configured name, if any.
+    pub name: Option<String>,
+    /// A stable text of the line's other settings.
+    pub fingerprint: String,
+}
+
 /// A feed's stored state: identity, schedule and health.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FeedState {
@@ -182,7 +213,7 @@ pub struct FeedState {
 }
 
 /// A stored item with its feed, as listed by `items`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StoredItem {
     /// Row id.
     #[serde(skip)]
@@ -328,6 +359,9 @@ pub struct StoredArticle {
     pub hash: String,
     /// Near-duplicate sketch of the text.
     pub shingles: Vec<u64>,
+    /// The figures the version states, read with it; `None` for a version stored before
+    /// figures were kept with versions.
+    pub figures: Option<Vec<Observation>>,
     /// First fetch.
     pub fetched_at: DateTime<Utc>,
 }

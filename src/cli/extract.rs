@@ -6,13 +6,16 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use url::Url;
 
 use crate::config::{self, Settings};
-use crate::extract::{article, charset, entities, figures};
-use crate::fetch::{FetchOutcome, Fetcher, Validators};
+use crate::extract::entities;
+use crate::extract::page::PageVersion;
+use crate::fetch::Fetcher;
 use crate::model::Observation;
+use crate::pipeline::client_options;
+use crate::pipeline::page::{self, PageSource};
 
 /// Output forms of `extract`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,22 +53,32 @@ struct ExtractJson {
 
 /// Reads one page and prints what followup sees in it.
 pub fn run(args: Args, config_path: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    let (bytes, content_type, page_url) = if looks_like_url(&args.source) {
-        let url = Url::parse(&args.source).context("reading the URL to extract")?;
-        // An explicit --config may allow private networks; otherwise the defaults apply.
-        let settings = match config_path {
-            Some(path) => config::load(path)?.settings,
-            None => Settings::default(),
-        };
-        let (bytes, content_type, final_url) = fetch(&settings, &url)?;
-        (bytes, content_type, Some(args.url.unwrap_or(final_url)))
+    let source = if super::looks_like_url(&args.source) {
+        PageSource::Url(Url::parse(&args.source).context("reading the URL to extract")?)
     } else {
-        let path = PathBuf::from(&args.source);
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        (bytes, None, args.url)
+        PageSource::File {
+            path: PathBuf::from(&args.source),
+            url: args.url.clone(),
+        }
     };
-    let html = charset::decode(&bytes, content_type.as_deref());
-    let page = article::read(&html, page_url.as_ref());
+    // An explicit --config may allow private networks; otherwise the defaults apply.
+    let settings = match (&source, config_path) {
+        (PageSource::Url(_), Some(path)) => config::load(path)?.settings,
+        _ => Settings::default(),
+    };
+    let fetcher = Fetcher::new(&client_options(&settings))?;
+    let loaded = super::runtime()?.block_on(page::load(&fetcher, &source))?;
+    // For a fetched page, --url names where it is published (the fetch may have been
+    // redirected or be a mirror).
+    let page_url = match &source {
+        PageSource::Url(_) => args.url.or(loaded.url),
+        PageSource::File { url, .. } => url.clone(),
+    };
+    let PageVersion {
+        article: page,
+        figures,
+        ..
+    } = loaded.page;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => writeln!(out, "{}", page.text)?,
@@ -78,32 +91,11 @@ pub fn run(args: Args, config_path: Option<&std::path::Path>) -> anyhow::Result<
                 updated: page.updated.map(super::output::time),
                 text: page.text.clone(),
                 entities: learned.into_iter().map(|e| e.names).collect(),
-                figures: figures::article_figures(page.title.as_deref().unwrap_or(""), &page.text),
+                figures,
             };
             serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn looks_like_url(source: &str) -> bool {
-    let lower = source.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-fn fetch(settings: &Settings, url: &Url) -> anyhow::Result<(Vec<u8>, Option<String>, Url)> {
-    let fetcher = Fetcher::new(settings)?;
-    let runtime = super::runtime()?;
-    let fetched = runtime
-        .block_on(fetcher.get(url, &Validators::default()))
-        .with_context(|| format!("fetching {url}"))?;
-    match fetched.outcome {
-        FetchOutcome::Fresh(response) => Ok((response.body, response.content_type, response.url)),
-        FetchOutcome::NotModified { .. } => bail!("fetching {url}: unexpected 304"),
-        FetchOutcome::RateLimited { status, .. } => {
-            bail!("fetching {url}: rate limited (HTTP {status})")
-        }
-        FetchOutcome::Gone => bail!("fetching {url}: gone (HTTP 410)"),
-    }
 }

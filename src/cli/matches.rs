@@ -12,9 +12,10 @@ use quick_xml::escape::escape;
 use super::output;
 use crate::config::Config;
 use crate::model::MatchRow;
-use crate::pipeline::stories::{build_matcher, spec};
 use crate::store::{MatchFilter, Store};
-use crate::story::normalize::normalize;
+use crate::story::background::build_matcher;
+use crate::story::round::spec;
+use crate::text::normalize::normalize;
 
 /// Output forms of `matches`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -218,12 +218,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Confirm(args) => {
             let config = load_config(config_path)?;
             let mut store = open_store(&config)?;
-            verdict::run(args, crate::store::Verdict::Confirmed, &config, &mut store)
+            verdict::run(args, crate::model::Verdict::Confirmed, &config, &mut store)
         }
         Command::Reject(args) => {
             let config = load_config(config_path)?;
             let mut store = open_store(&config)?;
-            verdict::run(args, crate::store::Verdict::Rejected, &config, &mut store)
+            verdict::run(args, crate::model::Verdict::Rejected, &config, &mut store)
         }
         Command::Digest(args) => {
             let config = load_config(config_path)?;
@@ -270,6 +270,12 @@ fn open_readonly(config: &Config) -> anyhow::Result<Store> {
 }
 
 /// A multi-threaded runtime for commands that do network I/O.
+/// Whether a command-line source names a web page rather than a file.
+fn looks_like_url(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tune_allocator();
     tokio::runtime::Builder::new_multi_thread()

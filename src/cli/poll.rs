@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::config::Config;
+use crate::digest::alert;
 use crate::pipeline::{self, Context, FeedStatus};
 use crate::store::Store;
 
@@ -18,9 +19,13 @@ pub struct Args {}
 /// Polls every feed once.
 pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
-    let ctx = Context::new(super::shared(config), store).context("setting up the HTTP client")?;
+    let ctx = Context::new(super::shared(config), store)?;
     let (reports, round) = runtime
-        .block_on(pipeline::poll_all(&ctx))
+        .block_on(async {
+            let polled = pipeline::poll_all(&ctx).await?;
+            alert::fire(&ctx.db, &ctx.config, &ctx.fetcher).await;
+            Ok::<_, pipeline::JobError>(polled)
+        })
         .context("polling feeds")?;
     let chatty = std::io::stderr().is_terminal();
     let (mut new, mut failed) = (0, 0);

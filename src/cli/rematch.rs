@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let story = super::pick_story(&config, args.story.as_deref())?;
     let runtime = super::runtime()?;
-    let ctx = Context::new(super::shared(config), store).context("setting up the HTTP client")?;
+    let ctx = Context::new(super::shared(config), store)?;
     let report = runtime
         .block_on(stories::rematch(&ctx, &story, args.dry_run))
         .with_context(|| format!("re-judging story {story}"))?;

@@ -16,7 +16,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use crate::config::{self, Config};
-use crate::daemon::{self, Control, Heartbeat};
+use crate::daemon::{self, Control};
+use crate::health::Heartbeat;
 use crate::metrics::{self, Metrics};
 use crate::pipeline::Context;
 use crate::store::Store;
@@ -39,9 +40,7 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
     } else {
         Metrics::off()
     };
-    let ctx = Context::new(super::shared(config), store)
-        .context("setting up the HTTP client")?
-        .with_metrics(metrics.clone());
+    let ctx = Context::new(super::shared(config), store)?.with_metrics(metrics.clone());
     let watchdog = sd_notify::watchdog_enabled();
     let heartbeat = Heartbeat::for_watchdog(watchdog);
     let stall_file = std::env::var_os(STALL_FILE_VAR).map(PathBuf::from);

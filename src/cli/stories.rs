@@ -7,8 +7,9 @@ use serde_json::json;
 
 use super::output::{self, Format};
 use crate::config::{Baseline, Config};
-use crate::pipeline::stories::{spec, weighed_matcher};
 use crate::store::Store;
+use crate::story::background::{BACKGROUND_DOCS, BackgroundCounter};
+use crate::story::round::spec;
 
 /// Arguments of `stories`.
 #[derive(Debug, clap::Args)]
@@ -29,7 +30,11 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
         read.push(baseline.is_some());
         specs.push(spec(story, baseline.map(|b| b.article)));
     }
-    let matcher = weighed_matcher(store, &specs).context("reading the background corpus")?;
+    let mut counter = BackgroundCounter::new(&specs);
+    store
+        .each_background_text(BACKGROUND_DOCS, |text| counter.add(text))
+        .context("reading the background corpus")?;
+    let matcher = counter.finish();
     let mut out = Vec::new();
     for ((story, info), baseline_read) in config.stories.iter().zip(matcher.stories()).zip(read) {
         let (count, last) = store

@@ -11,10 +11,13 @@ use url::Url;
 
 use super::figures::phrase;
 use crate::config::{self, Baseline, Settings, StoryConfig};
-use crate::extract::{article, charset, figures};
-use crate::fetch::{FetchOutcome, Fetcher, Validators};
-use crate::model::{Article, FigureRow};
-use crate::pipeline::stories::{build_matcher, spec};
+use crate::extract::page::PageVersion;
+use crate::fetch::Fetcher;
+use crate::model::FigureRow;
+use crate::pipeline::client_options;
+use crate::pipeline::page::{self, PageSource};
+use crate::story::background::build_matcher;
+use crate::story::round::spec;
 
 /// Entities saved with a new story: enough to keep following it if the baseline vanishes.
 const SAVED_ENTITIES: usize = 8;
@@ -47,7 +50,8 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
     let settings = existing
         .as_ref()
         .map_or_else(Settings::default, |c| c.settings.clone());
-    let (page, baseline) = read(&args.source, &settings)?;
+    let (version, baseline) = read(&args.source, &settings)?;
+    let page = &version.article;
     if page.text.trim().is_empty() {
         bail!("{}: no article text found on the page", args.source);
     }
@@ -97,7 +101,7 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         })
         .unwrap_or_default();
     entities.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let found = figures::article_figures(page.title.as_deref().unwrap_or(""), &page.text);
+    let found = &version.figures;
 
     println!("story: {id} — {}", super::output::terminal_safe(&title));
     println!(
@@ -122,7 +126,7 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
     if found.is_empty() {
         println!("  none found");
     }
-    for o in &found {
+    for o in found {
         let row = FigureRow {
             kind: o.kind,
             value: o.value,
@@ -144,7 +148,7 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         .filter(|(_, w, common)| *w >= SAVED_WEIGHT && !common)
         .take(SAVED_ENTITIES)
         .collect();
-    let table = story_table(&story, &saved, &found);
+    let table = story_table(&story, &saved, found);
     if args.dry_run {
         println!("\nwould add:\n[[story]]\n{table}");
         return Ok(ExitCode::SUCCESS);
@@ -158,30 +162,22 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read(source: &str, settings: &Settings) -> anyhow::Result<(Article, Baseline)> {
-    let lower = source.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+/// Reads the page to track, and where the story's baseline will be read from.
+fn read(source: &str, settings: &Settings) -> anyhow::Result<(PageVersion, Baseline)> {
+    let (from, baseline) = if super::looks_like_url(source) {
         let url = Url::parse(source).context("reading the URL to track")?;
-        let fetcher = Fetcher::new(settings)?;
-        let runtime = super::runtime()?;
-        let fetched = runtime
-            .block_on(fetcher.get(&url, &Validators::default()))
-            .with_context(|| format!("fetching {url}"))?;
-        let FetchOutcome::Fresh(response) = fetched.outcome else {
-            bail!("fetching {url}: no page came back");
-        };
-        let html = charset::decode(&response.body, response.content_type.as_deref());
-        Ok((
-            article::read(&html, Some(&response.url)),
-            Baseline::Url(url),
-        ))
+        (PageSource::Url(url.clone()), Baseline::Url(url))
     } else {
         let path = PathBuf::from(source);
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let html = charset::decode(&bytes, None);
-        let absolute = std::fs::canonicalize(&path).unwrap_or(path);
-        Ok((article::read(&html, None), Baseline::File(absolute)))
-    }
+        let absolute = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        (
+            PageSource::File { path, url: None },
+            Baseline::File(absolute),
+        )
+    };
+    let fetcher = Fetcher::new(&client_options(settings))?;
+    let loaded = super::runtime()?.block_on(page::load(&fetcher, &from))?;
+    Ok((loaded.page, baseline))
 }
 
 /// The `[[story]]` table to append.

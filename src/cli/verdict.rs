@@ -7,7 +7,8 @@ use anyhow::{Context as _, bail};
 use chrono::Utc;
 
 use crate::config::Config;
-use crate::store::{Store, Verdict};
+use crate::model::Verdict;
+use crate::store::Store;
 
 /// Arguments of `confirm` and `reject`.
 #[derive(Debug, clap::Args)]

@@ -1,22 +1,26 @@
-//! Alerts: at the end of each story round, every story with an `on_change` command or a
-//! `webhook` is told about each new latest figure and each new follow-up group, once per
-//! channel, so urgent changes need not wait for the daily digest.
+//! Alerts: after each story round (the daemon and `poll` call [`fire`] with what the round
+//! stored), every story with an `on_change` command or a `webhook` is told about each new
+//! latest figure and each new follow-up group, once per channel, so urgent changes need not
+//! wait for the daily digest.
 //!
 //! What each channel announced is kept in the `alerts` table; a change is marked only after
 //! its delivery succeeded, so a failure is logged and retried on the next round, never fatal.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use serde_json::{Value, json};
 use tracing::{debug, info, warn};
 
+use tokio::io::AsyncWriteExt;
+
 use super::{FollowupGroup, Period, escape, groups};
-use crate::config::StoryConfig;
+use crate::chain::Chain;
+use crate::config::{Config, StoryConfig};
+use crate::fetch::Fetcher;
 use crate::model::FigureRow;
-use crate::pipeline::Context;
+use crate::store::{Db, MatchFilter, StoreError};
 
 /// Follow-up groups first seen longer ago than this are history, not news: a channel added
 /// to an old story does not replay its whole coverage.
@@ -46,6 +50,49 @@ pub struct AlertReport {
     pub failed: usize,
 }
 
+/// Why an alert could not be delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    /// The story's state could not be read.
+    #[error("reading the story")]
+    Store(#[source] StoreError),
+    /// `on_change` is an empty list.
+    #[error("on_change is empty")]
+    NoCommand,
+    /// The command could not be started, fed or waited for.
+    #[error("running {program}")]
+    Spawn {
+        /// The program.
+        program: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command failed.
+    #[error("{program} exited with {status}")]
+    Exit {
+        /// The program.
+        program: String,
+        /// How it ended.
+        status: std::process::ExitStatus,
+    },
+    /// The command ran too long and was killed.
+    #[error("{program} ran longer than {COMMAND_TIMEOUT:?}")]
+    Timeout {
+        /// The program.
+        program: String,
+    },
+    /// The webhook could not be reached or did not answer 2xx.
+    #[error("POST {url}")]
+    Webhook {
+        /// The webhook.
+        url: url::Url,
+        /// Why.
+        #[source]
+        source: crate::fetch::FetchError,
+    },
+}
+
 /// The channels of a story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Channel {
@@ -64,27 +111,17 @@ impl Channel {
 
 /// Announces what changed in every story with alert channels. Never fails: problems are
 /// logged and the change stays unannounced for the next round.
-pub async fn fire(ctx: &Context) -> AlertReport {
+pub async fn fire(db: &Db, config: &Config, client: &Fetcher) -> AlertReport {
     let mut report = AlertReport::default();
-    let stories: Vec<&StoryConfig> = ctx
-        .config
+    let stories = config
         .stories
         .iter()
-        .filter(|s| !s.on_change.is_empty() || s.webhook.is_some())
-        .collect();
-    if stories.is_empty() {
-        return report;
-    }
-    let client = stories
-        .iter()
-        .any(|s| s.webhook.is_some())
-        .then(|| webhook_client(&ctx.config.settings.user_agent))
-        .flatten();
+        .filter(|s| !s.on_change.is_empty() || s.webhook.is_some());
     for story in stories {
-        let changes = match changes_of(ctx, story).await {
+        let changes = match changes_of(db, story).await {
             Ok(c) => c,
             Err(err) => {
-                warn!(story_id = %story.id, error = %err, "cannot compute alerts");
+                warn!(story_id = %story.id, error = %Chain(&err), "cannot compute alerts");
                 continue;
             }
         };
@@ -96,11 +133,11 @@ pub async fn fire(ctx: &Context) -> AlertReport {
             channels.push(Channel::Webhook);
         }
         for channel in channels {
-            let (sid, ch) = (story.id.clone(), channel.as_str());
-            let seen = match ctx.db(move |s| s.announced(&sid, ch)).await {
+            let ch = channel.as_str();
+            let seen = match db.announced(story.id.clone(), ch).await {
                 Ok(seen) => seen,
                 Err(err) => {
-                    warn!(story_id = %story.id, error = %err, "cannot read announced alerts");
+                    warn!(story_id = %story.id, error = %Chain(&err), "cannot read announced alerts");
                     continue;
                 }
             };
@@ -110,9 +147,9 @@ pub async fn fire(ctx: &Context) -> AlertReport {
             {
                 let delivered = match channel {
                     Channel::Command => run_command(&story.on_change, story, change).await,
-                    Channel::Webhook => match (&client, &story.webhook) {
-                        (Some(client), Some(url)) => post(client, url, change).await,
-                        _ => Err("no HTTP client".to_string()),
+                    Channel::Webhook => match &story.webhook {
+                        Some(url) => post(client, url, change).await,
+                        None => continue,
                     },
                 };
                 match delivered {
@@ -121,16 +158,13 @@ pub async fn fire(ctx: &Context) -> AlertReport {
                         info!(story_id = %story.id, channel = ch, key = %change.key, "alert sent");
                         let (sid, key, value) =
                             (story.id.clone(), change.key.clone(), change.value.clone());
-                        if let Err(err) = ctx
-                            .db(move |s| s.mark_announced(&sid, ch, &key, &value, Utc::now()))
-                            .await
-                        {
-                            warn!(story_id = %story.id, error = %err, "cannot record an alert");
+                        if let Err(err) = db.mark_announced(sid, ch, key, value, Utc::now()).await {
+                            warn!(story_id = %story.id, error = %Chain(&err), "cannot record an alert");
                         }
                     }
                     Err(err) => {
                         report.failed += 1;
-                        warn!(story_id = %story.id, channel = ch, key = %change.key, error = %err,
+                        warn!(story_id = %story.id, channel = ch, key = %change.key, error = %Chain(&err),
                             "alert failed; retrying next round");
                         // The channel is down: the rest would fail too, each after a timeout.
                         break;
@@ -144,12 +178,21 @@ pub async fn fire(ctx: &Context) -> AlertReport {
 
 /// The story's current announceable state: the latest figure of each kind (when an article,
 /// not the baseline, states it) and each fresh follow-up group.
-async fn changes_of(ctx: &Context, story: &StoryConfig) -> Result<Vec<Change>, String> {
-    let sid = story.id.clone();
-    let (timeline, matches) = ctx
-        .db(move |s| Ok((super::timeline_of(s, &sid)?, super::all_matches(s, &sid)?)))
+async fn changes_of(db: &Db, story: &StoryConfig) -> Result<Vec<Change>, AlertError> {
+    let rows = db
+        .observations(story.id.clone())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(AlertError::Store)?;
+    let matches = db
+        .matches(MatchFilter {
+            story: Some(story.id.clone()),
+            limit: usize::MAX >> 1,
+            ..Default::default()
+        })
+        .await
+        .map_err(AlertError::Store)?;
+    let counted: std::collections::HashSet<&str> = matches.iter().map(|m| m.url.as_str()).collect();
+    let timeline = super::timeline::build(&rows, |url| counted.contains(url));
     let now = Utc::now();
     let fresh = Period {
         start: now - ChronoDuration::hours(FRESH_HOURS),
@@ -272,74 +315,61 @@ fn environment(story: &StoryConfig, change: &Change) -> Vec<(String, String)> {
     env
 }
 
-/// Runs the command with the change as JSON on stdin; success is exit status 0 in time.
-async fn run_command(argv: &[String], story: &StoryConfig, change: &Change) -> Result<(), String> {
-    let argv = argv.to_vec();
-    let env = environment(story, change);
-    let mut input = serde_json::to_vec(&change.payload).map_err(|e| e.to_string())?;
+/// Runs the command with the change as JSON on stdin; success is exit status 0 within
+/// [`COMMAND_TIMEOUT`] (a command still running then is killed).
+async fn run_command(
+    argv: &[String],
+    story: &StoryConfig,
+    change: &Change,
+) -> Result<(), AlertError> {
+    let (program, args) = argv.split_first().ok_or(AlertError::NoCommand)?;
+    let spawn = |source| AlertError::Spawn {
+        program: program.clone(),
+        source,
+    };
+    let mut input = serde_json::to_vec(&change.payload).unwrap_or_default();
     input.push(b'\n');
-    tokio::task::spawn_blocking(move || {
-        let (program, args) = argv.split_first().ok_or("on_change is empty")?;
-        let mut child = Command::new(program)
-            .args(args)
-            .envs(env)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot run {program}: {e}"))?;
-        if let Some(mut stdin) = child.stdin.take() {
-            // A command that ignores its input closes the pipe early; that is its business.
-            let _ = stdin.write_all(&input);
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .envs(environment(story, change))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(spawn)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that ignores its input closes the pipe early; that is its business.
+        let _ = stdin.write_all(&input).await;
+    }
+    match tokio::time::timeout(COMMAND_TIMEOUT, child.wait()).await {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(AlertError::Exit {
+            program: program.clone(),
+            status,
+        }),
+        Ok(Err(source)) => Err(spawn(source)),
+        Err(_) => {
+            let _ = child.kill().await;
+            Err(AlertError::Timeout {
+                program: program.clone(),
+            })
         }
-        let started = Instant::now();
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) if status.success() => return Ok(()),
-                Ok(Some(status)) => return Err(format!("{program} exited with {status}")),
-                Ok(None) if started.elapsed() > COMMAND_TIMEOUT => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(format!("{program} ran longer than {COMMAND_TIMEOUT:?}"));
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(format!("waiting for {program}: {e}")),
-            }
-        }
-    })
-    .await
-    .map_err(|e| e.to_string())?
-}
-
-fn webhook_client(user_agent: &str) -> Option<reqwest::Client> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .timeout(WEBHOOK_TIMEOUT)
-        // A redirected POST would silently turn into a GET; the configured URL must answer.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|err| warn!(error = %err, "cannot build the webhook client"))
-        .ok()
+    }
 }
 
 /// POSTs the change as JSON; any 2xx answer counts as delivered.
-async fn post(client: &reqwest::Client, url: &url::Url, change: &Change) -> Result<(), String> {
-    let body = serde_json::to_vec(&change.payload).map_err(|e| e.to_string())?;
-    let response = client
-        .post(url.clone())
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(body)
-        .send()
+async fn post(client: &Fetcher, url: &url::Url, change: &Change) -> Result<(), AlertError> {
+    let body = serde_json::to_vec(&change.payload).unwrap_or_default();
+    let status = client
+        .post_json(url, body, WEBHOOK_TIMEOUT)
         .await
-        .map_err(|e| format!("POST {url}: {e}"))?;
-    let status = response.status();
-    debug!(%url, %status, "webhook answered");
-    if status.is_success() {
-        Ok(())
-    } else {
-        Err(format!("POST {url}: HTTP {status}"))
-    }
+        .map_err(|source| AlertError::Webhook {
+            url: url.clone(),
+            source,
+        })?;
+    debug!(%url, status, "webhook answered");
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{NewName, Period};
 use crate::extract::entities;
 use crate::store::MatchedText;
-use crate::story::normalize::{normalize, on_word_boundaries};
+use crate::text::normalize::{normalize, on_word_boundaries};
 
 /// Follow-up groups that must name something before it counts as recurring.
 const MIN_GROUPS: usize = 2;

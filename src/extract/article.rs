@@ -30,7 +30,7 @@ const NONE: usize = usize::MAX;
 
 /// Reads the headline, times and main text of an article page.
 pub fn read(html: &str, _url: Option<&url::Url>) -> Article {
-    let html = super::nesting::bound(&html[..floor_char_boundary(html, MAX_INPUT_BYTES)]);
+    let html = crate::text::nesting::bound(&html[..floor_char_boundary(html, MAX_INPUT_BYTES)]);
     let doc = Html::parse_document(&html);
     let meta = page_meta::read(&doc);
 
@@ -1034,7 +1034,7 @@ fn tidy(paragraphs: Vec<String>) -> Vec<String> {
 
 /// The text of an HTML fragment (a JSON-LD body or a script string), every block kept.
 fn fragment_paragraphs(fragment: &str) -> Vec<String> {
-    let doc = Html::parse_fragment(&super::nesting::bound(fragment));
+    let doc = Html::parse_fragment(&crate::text::nesting::bound(fragment));
     let mut arena = build(&doc);
     prepare(&mut arena, false);
     let mut out = Vec::new();

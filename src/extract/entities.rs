@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::story::normalize::normalize;
-use crate::story::prior::{is_calendar, is_common_word, is_honorific, is_news_name, is_stopword};
+use crate::text::normalize::normalize;
+use crate::text::prior::{is_calendar, is_common_word, is_honorific, is_news_name, is_stopword};
 
 /// Longest text read, so huge inputs cost bounded work.
 const MAX_TEXT: usize = 200_000;

@@ -10,8 +10,8 @@ use feed_rs::model::{Entry, Feed};
 use url::Url;
 
 use super::{decode, lenient};
-use crate::extract::text::html_to_text;
 use crate::model::Item;
+use crate::text::html::html_to_text;
 
 /// Longest title kept, in characters; a 5 MB "title" is junk, not a headline.
 const MAX_TITLE: usize = 1_000;

@@ -19,7 +19,6 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
-use crate::config::Settings;
 pub use guard::is_public;
 pub use limits::{HostLimits, registrable_domain};
 
@@ -55,9 +54,12 @@ pub enum FetchError {
     /// No complete response within the timeout.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
+    /// The HTTP client could not be built (TLS could not be set up).
+    #[error("cannot build the HTTP client")]
+    Client(#[source] reqwest::Error),
     /// Connecting failed (DNS, refused, TLS).
-    #[error("cannot connect: {0}")]
-    Connect(String),
+    #[error("cannot connect")]
+    Connect(#[source] reqwest::Error),
     /// More than the allowed number of redirects, or a loop.
     #[error("too many redirects (more than {MAX_REDIRECTS})")]
     TooManyRedirects,
@@ -71,11 +73,11 @@ pub enum FetchError {
     #[error("HTTP {0}")]
     Status(u16),
     /// The body broke off or could not be decoded.
-    #[error("reading body: {0}")]
-    Body(String),
+    #[error("reading body")]
+    Body(#[source] reqwest::Error),
     /// Any other transport failure.
-    #[error("request failed: {0}")]
-    Request(String),
+    #[error("request failed")]
+    Request(#[source] reqwest::Error),
 }
 
 impl FetchError {
@@ -85,6 +87,7 @@ impl FetchError {
             FetchError::InvalidUrl { .. } => "invalid_url",
             FetchError::Blocked { .. } => "blocked",
             FetchError::Timeout(_) => "timeout",
+            FetchError::Client(_) => "client",
             FetchError::Connect(_) => "connect",
             FetchError::TooManyRedirects | FetchError::BadRedirect(_) => "redirect",
             FetchError::TooLarge(_) => "too_large",
@@ -164,6 +167,21 @@ pub struct Fetched {
     pub moved_to: Option<Url>,
 }
 
+/// What the HTTP client is built from: `[settings]`'s network keys as plain values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// The `User-Agent` header; its first word is the robots.txt product token.
+    pub user_agent: String,
+    /// Per request, connect and read included.
+    pub timeout: Duration,
+    /// Requests at once to one registrable domain.
+    pub per_host: usize,
+    /// Most body bytes read, after decompression.
+    pub max_body: u64,
+    /// Whether loopback and private addresses (and proxies) may be used.
+    pub allow_private_networks: bool,
+}
+
 /// The shared HTTP client with its limits.
 #[derive(Clone)]
 pub struct Fetcher {
@@ -177,6 +195,12 @@ pub struct Fetcher {
     large_bodies: Arc<tokio::sync::Semaphore>,
     /// The product token robots.txt groups are matched against ("followup").
     agent_token: String,
+    /// The `User-Agent`, for the client of [`Self::post_json`].
+    user_agent: String,
+    /// The client for operator-configured destinations (webhooks), built on first use.
+    /// Not the guarded client: the address guard protects against addresses that feeds
+    /// and pages hand us, and a webhook on the operator's own network is legitimate.
+    trusted_client: Arc<std::sync::OnceLock<reqwest::Client>>,
     /// (host, port) pairs exempt from the literal-address check, so tests can stand a local
     /// server in for a public first hop and see what the guard does with the next one.
     #[cfg(test)]
@@ -184,8 +208,8 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// Builds the client from settings. Fails only if TLS cannot be set up.
-    pub fn new(settings: &Settings) -> Result<Fetcher, FetchError> {
+    /// Builds the client. Fails only if TLS cannot be set up.
+    pub fn new(settings: &ClientOptions) -> Result<Fetcher, FetchError> {
         // reqwest is built without a default crypto provider; ring is ours. A second install
         // (tests, several fetchers) reports the first one and is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -206,9 +230,7 @@ impl Fetcher {
                 .dns_resolver(Arc::new(guard::PublicResolver))
                 .no_proxy();
         }
-        let client = builder
-            .build()
-            .map_err(|err| FetchError::Request(format!("cannot build HTTP client: {err}")))?;
+        let client = builder.build().map_err(FetchError::Client)?;
         Ok(Fetcher {
             client,
             limits: Arc::new(HostLimits::new(settings.per_host)),
@@ -217,6 +239,8 @@ impl Fetcher {
             allow_private: settings.allow_private_networks,
             robots: Arc::default(),
             large_bodies: Arc::new(tokio::sync::Semaphore::new(LARGE_BODIES)),
+            user_agent: settings.user_agent.clone(),
+            trusted_client: Arc::default(),
             agent_token: settings
                 .user_agent
                 .split(['/', ' '])
@@ -226,6 +250,45 @@ impl Fetcher {
             #[cfg(test)]
             trusted: Vec::new(),
         })
+    }
+
+    /// POSTs a JSON `body` to an address the operator configured (a webhook), within
+    /// `timeout`, without following redirects (a redirected POST would silently turn into a
+    /// GET). Returns the 2xx status; any other answer is [`FetchError::Status`].
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<u16, FetchError> {
+        let client = match self.trusted_client.get() {
+            Some(client) => client.clone(),
+            None => {
+                let client = reqwest::Client::builder()
+                    .user_agent(self.user_agent.clone())
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(FetchError::Client)?;
+                self.trusted_client.get_or_init(|| client).clone()
+            }
+        };
+        let response = client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .timeout(timeout)
+            .body(body)
+            .send()
+            .await
+            .map_err(|err| match err.is_timeout() {
+                true => FetchError::Timeout(timeout),
+                false => self.transport(err),
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(status.as_u16())
+        } else {
+            Err(FetchError::Status(status.as_u16()))
+        }
     }
 
     /// GETs `url`, conditionally when `validators` are given, following up to five redirects.
@@ -354,7 +417,7 @@ impl Fetcher {
         // at the cap instead of filling memory first.
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|err| match self.transport(err) {
-                FetchError::Request(msg) => FetchError::Body(msg),
+                FetchError::Request(err) => FetchError::Body(err),
                 other => other,
             })?;
             let needed = body.len().saturating_add(chunk.len());
@@ -385,7 +448,7 @@ impl Fetcher {
         if err.is_timeout() {
             return FetchError::Timeout(self.timeout);
         }
-        let chain = error_chain(&err);
+        let chain = crate::chain::text(&err);
         if chain.contains(guard::BLOCKED_MARKER) {
             return FetchError::Blocked {
                 url: err.url().map(|u| u.to_string()).unwrap_or_default(),
@@ -398,24 +461,10 @@ impl Fetcher {
             };
         }
         if err.is_connect() {
-            return FetchError::Connect(chain);
+            return FetchError::Connect(err);
         }
-        FetchError::Request(chain)
+        FetchError::Request(err)
     }
-}
-
-/// Every cause in an error's chain, joined, because reqwest's top message hides the reason.
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {

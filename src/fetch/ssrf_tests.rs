@@ -8,15 +8,20 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::guard::{BLOCKED_MARKER, PublicResolver};
-use super::{FetchError, Fetcher, Validators};
-use crate::config::Settings;
+use super::{ClientOptions, FetchError, Fetcher, Validators};
+
+fn options(allow_private_networks: bool) -> ClientOptions {
+    ClientOptions {
+        user_agent: "followup-test/1".into(),
+        timeout: Duration::from_secs(5),
+        per_host: 2,
+        max_body: 1 << 20,
+        allow_private_networks,
+    }
+}
 
 fn guarded() -> Fetcher {
-    let settings = Settings {
-        timeout: Duration::from_secs(5),
-        ..Settings::default()
-    };
-    Fetcher::new(&settings).expect("client")
+    Fetcher::new(&options(false)).expect("client")
 }
 
 fn trusting(server: &MockServer) -> Fetcher {
@@ -130,12 +135,8 @@ async fn resolver_refuses_private_names_directly() {
 #[tokio::test]
 async fn allowing_private_networks_lifts_the_guard() {
     let inner = target().await;
-    let settings = Settings {
-        allow_private_networks: true,
-        ..Settings::default()
-    };
     let url = url::Url::parse(&inner.uri()).expect("URL");
-    let fetched = Fetcher::new(&settings)
+    let fetched = Fetcher::new(&options(true))
         .expect("client")
         .get(&url, &Validators::default())
         .await;

@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 use super::Metrics;
-use crate::daemon::Heartbeat;
+use crate::health::Heartbeat;
 
 /// Connections served at once; more wait in the listen backlog. Scrapers and health probes
 /// need one or two.

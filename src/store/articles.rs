@@ -4,28 +4,28 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
+use std::collections::HashMap;
+
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
-use crate::model::{Article, StoredArticle};
+use crate::extract::page::PageVersion;
+use crate::model::{Article, Observation, StoredArticle};
 
 /// What a fetch of an article page brought, to be stored.
 #[derive(Debug, Clone)]
 pub struct ArticleVersion<'a> {
     /// The item's link.
     pub url: &'a str,
-    /// What extraction read.
-    pub article: &'a Article,
+    /// The version as the page step read it.
+    pub page: &'a PageVersion,
     /// Validators for the next re-check.
     pub etag: Option<&'a str>,
     /// Validators for the next re-check.
     pub last_modified: Option<&'a str>,
-    /// Identifies this version's text.
-    pub hash: &'a str,
-    /// Near-duplicate sketch.
-    pub shingles: &'a [u64],
 }
 
 fn article_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredArticle> {
     let blob: Option<Vec<u8>> = row.get(9)?;
+    let figures: Option<String> = row.get(11)?;
     Ok(StoredArticle {
         id: row.get(0)?,
         url: row.get(1)?,
@@ -40,11 +40,13 @@ fn article_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredArticle> {
         hash: row.get(8)?,
         shingles: blob.map(|b| decode_shingles(&b)).unwrap_or_default(),
         fetched_at: parse_ts(row.get(10)?).unwrap_or_default(),
+        // A column this build cannot read is a version to read again, not an error.
+        figures: figures.and_then(|f| serde_json::from_str::<Vec<Observation>>(&f).ok()),
     })
 }
 
 const COLUMNS: &str = "id, url, title, text, published, updated, etag, last_modified, hash, \
-     shingles, fetched_at";
+     shingles, fetched_at, figures";
 
 impl Store {
     /// The stored article at `url`.
@@ -56,22 +58,41 @@ impl Store {
             .what(|| format!("read article {url}"))
     }
 
+    /// The stored articles among `urls`, by URL, in one query.
+    pub fn articles(&self, urls: &[String]) -> Result<HashMap<String, StoredArticle>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM articles WHERE url IN (SELECT value FROM json_each(?1))"
+        );
+        let list = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare_cached(&sql).what(|| sql.clone())?;
+        let rows = stmt
+            .query_map([list], article_from_row)
+            .what(|| format!("read {} articles", urls.len()))?;
+        rows.map(|r| r.map(|a| (a.url.clone(), a)))
+            .collect::<rusqlite::Result<_>>()
+            .what(|| format!("read {} articles", urls.len()))
+    }
+
     /// Stores a fetched version; returns true when it differs from the stored one (or is the
     /// first), so its figures should be read.
     pub fn save_article(&mut self, version: &ArticleVersion, at: DateTime<Utc>) -> Result<bool> {
         const FIND: &str = "SELECT hash FROM articles WHERE url = ?1";
         const INSERT: &str = "INSERT INTO articles
             (url, title, text, published, updated, etag, last_modified, hash, shingles,
-             fetched_at, checked_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
+             fetched_at, checked_at, figures)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)";
         const UPDATE: &str = "UPDATE articles SET title = ?2, text = ?3, published = ?4,
             updated = ?5, etag = ?6, last_modified = ?7, hash = ?8, shingles = ?9,
-            checked_at = ?10, changed_at = ?10, error = NULL, version = version + 1
+            checked_at = ?10, changed_at = ?10, error = NULL, version = version + 1,
+            figures = ?11
             WHERE url = ?1";
         const TOUCH: &str = "UPDATE articles SET checked_at = ?2, error = NULL,
-            etag = COALESCE(?3, etag), last_modified = COALESCE(?4, last_modified)
+            etag = COALESCE(?3, etag), last_modified = COALESCE(?4, last_modified),
+            figures = COALESCE(figures, ?5)
             WHERE url = ?1";
-        let a = version.article;
+        let page = version.page;
+        let a = &page.article;
+        let figures = serde_json::to_string(&page.figures).ok();
         let old: Option<String> = self
             .conn
             .query_row(FIND, [version.url], |r| r.get(0))
@@ -86,17 +107,24 @@ impl Store {
             ts_opt(a.updated),
             version.etag,
             version.last_modified,
-            version.hash,
-            encode_shingles(version.shingles),
-            at
+            page.hash,
+            encode_shingles(&page.shingles),
+            at,
+            figures
         ];
         match old {
             None => self.conn.execute(INSERT, args).map(|_| true),
-            Some(h) if h == version.hash => self
+            Some(h) if h == page.hash => self
                 .conn
                 .execute(
                     TOUCH,
-                    params![version.url, at, version.etag, version.last_modified],
+                    params![
+                        version.url,
+                        at,
+                        version.etag,
+                        version.last_modified,
+                        figures
+                    ],
                 )
                 .map(|_| false),
             Some(_) => self.conn.execute(UPDATE, args).map(|_| true),

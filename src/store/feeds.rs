@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
+use super::items::{ItemChange, SavedItem};
 use super::{Context, Result, Store, StoreError, parse_ts, ts, ts_opt};
-use crate::config::FeedConfig;
-use crate::model::{FeedState, Item, ItemKey};
+use crate::model::{FeedLine, FeedState, Item, ItemKey};
 
 /// What one fetch of a feed did, to be written on its row.
 #[derive(Debug, Clone, Default)]
@@ -27,26 +27,6 @@ pub struct FetchRecord {
     pub gone: bool,
     /// When to fetch next.
     pub next_fetch: DateTime<Utc>,
-}
-
-/// How an item compared with what was stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemChange {
-    /// Not seen before in this feed.
-    New,
-    /// Seen before with a different title, summary, link or dates.
-    Changed,
-    /// Seen before, identical.
-    Unchanged,
-}
-
-/// An item after it was written: its row id and whether it is new or changed.
-#[derive(Debug, Clone)]
-pub struct SavedItem {
-    /// Row id in `items`.
-    pub id: i64,
-    /// New, changed or unchanged.
-    pub change: ItemChange,
 }
 
 const FEED_COLUMNS: &str = "f.id, f.url, f.name, f.fetch_url, f.etag, f.last_modified, \
@@ -79,7 +59,7 @@ impl Store {
     /// longer configured stay (their items are history) but are not scheduled. A feed marked
     /// gone whose config line changed since the last sync is revived: gone mark, error
     /// backoff and redirect target cleared, due at once. Returns the revived URLs.
-    pub fn sync_feeds(&mut self, feeds: &[FeedConfig]) -> Result<Vec<String>> {
+    pub fn sync_feeds(&mut self, feeds: &[FeedLine]) -> Result<Vec<String>> {
         // An edited config line is the operator's answer to "gone: not polled again until
         // its config line is edited": the feed starts afresh from its configured URL.
         const REVIVE: &str = "UPDATE feeds SET gone = 0, error_count = 0, failing_since = NULL,
@@ -93,16 +73,16 @@ impl Store {
             let mut revive = tx.prepare_cached(REVIVE).what(|| REVIVE.into())?;
             let mut upsert = tx.prepare_cached(UPSERT).what(|| UPSERT.into())?;
             for feed in feeds {
-                let config = feed.fingerprint();
+                let config = &feed.fingerprint;
                 if revive
-                    .execute(params![feed.url.as_str(), config])
+                    .execute(params![feed.url, config])
                     .what(|| format!("revive feed {}", feed.url))?
                     > 0
                 {
-                    revived.push(feed.url.to_string());
+                    revived.push(feed.url.clone());
                 }
                 upsert
-                    .execute(params![feed.url.as_str(), feed.name, config])
+                    .execute(params![feed.url, feed.name, config])
                     .what(|| format!("register feed {}", feed.url))?;
             }
         }
@@ -344,11 +324,11 @@ fn write_record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::feed_config;
+    use crate::store::testing::{feed_line, feed_line_with};
     use chrono::TimeZone;
 
-    fn feed(url: &str) -> FeedConfig {
-        feed_config(url, Some("Test"))
+    fn feed(url: &str) -> FeedLine {
+        feed_line(url, Some("Test"))
     }
 
     #[test]
@@ -374,9 +354,8 @@ mod tests {
         let state = store.feed(url).unwrap().unwrap();
         assert!(state.gone && state.error_count == 2);
 
-        let mut edited = feed(url);
-        edited.interval = Some(std::time::Duration::from_secs(3600));
-        assert_eq!(store.sync_feeds(&[edited.clone()]).unwrap(), vec![url]);
+        let edited = feed_line_with(url, Some("Test"), "interval 1h");
+        assert_eq!(store.sync_feeds(std::slice::from_ref(&edited)).unwrap(), vec![url]);
         let state = store.feed(url).unwrap().unwrap();
         assert!(!state.gone, "{state:?}");
         assert_eq!(state.error_count, 0);
@@ -405,8 +384,7 @@ mod tests {
             ..Default::default()
         };
         store.commit_feed(id, &limited, &[]).unwrap();
-        let mut renamed = feed(url);
-        renamed.name = Some("Renamed".into());
+        let renamed = feed_line(url, Some("Renamed"));
         assert!(store.sync_feeds(&[renamed]).unwrap().is_empty());
         let state = store.feed(url).unwrap().unwrap();
         // A server's Retry-After is not bypassed by a config edit.

@@ -23,6 +23,20 @@ pub struct FigureWrite {
     pub observations: Vec<Observation>,
 }
 
+impl FigureWrite {
+    /// Where these figures came from, for `story`.
+    pub fn source<'a>(&'a self, story: &'a str, baseline: bool) -> Source<'a> {
+        Source {
+            story,
+            url: &self.url,
+            title: self.title.as_deref(),
+            version: &self.version,
+            declared_at: self.declared_at,
+            baseline,
+        }
+    }
+}
+
 /// Where a set of observations came from.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
@@ -56,6 +70,17 @@ impl Store {
         let added = write_observations(&tx, source, observations, at)?;
         tx.commit().what(|| "commit observations".into())?;
         Ok(added)
+    }
+
+    /// Stores the figures of one page version for `story` (see [`Self::save_observations`]).
+    pub fn save_figures(
+        &mut self,
+        story: &str,
+        write: &FigureWrite,
+        baseline: bool,
+        at: DateTime<Utc>,
+    ) -> Result<usize> {
+        self.save_observations(&write.source(story, baseline), &write.observations, at)
     }
 
     /// Forgets a story's baseline observations (before storing new ones).

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::feeds::{ItemChange, SavedItem};
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
 use crate::model::{Item, ItemKey, StoredItem};
 
@@ -131,6 +130,26 @@ pub(super) fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem>
         updated: parse_ts(row.get(8)?),
         first_seen: parse_ts(row.get(9)?).unwrap_or_default(),
     })
+}
+
+/// How an item compared with what was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemChange {
+    /// Not seen before in this feed.
+    New,
+    /// Seen before with a different title, summary, link or dates.
+    Changed,
+    /// Seen before, identical.
+    Unchanged,
+}
+
+/// An item after it was written: its row id and whether it is new or changed.
+#[derive(Debug, Clone)]
+pub struct SavedItem {
+    /// Row id in `items`.
+    pub id: i64,
+    /// New, changed or unchanged.
+    pub change: ItemChange,
 }
 
 impl Store {
@@ -279,6 +298,17 @@ impl Store {
             .what(|| format!("read items {first} to {last}"))?;
         rows.collect::<rusqlite::Result<_>>()
             .what(|| format!("read items {first} to {last}"))
+    }
+
+    /// The items with the given ascending ids, read as the one range they span (callers
+    /// keep that span short, see the story round's chunks).
+    pub fn items_among(&self, ids: &[i64]) -> Result<Vec<StoredItem>> {
+        let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+            return Ok(Vec::new());
+        };
+        let mut items = self.items_in_id_range(first, last)?;
+        items.retain(|i| ids.binary_search(&i.id).is_ok());
+        Ok(items)
     }
 
     /// Calls `f` with every stored item's title and summary, newest first, at most `limit`:

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::articles::decode_shingles;
-use super::figures::{FigureWrite, Source};
+use super::figures::FigureWrite;
 use super::items::{ITEM_COLUMNS, fts_query, item_from_row};
 use super::{Context, Result, Store, parse_ts, ts};
 use crate::model::{MatchRow, StoredItem};
@@ -96,14 +96,7 @@ impl Store {
         for w in writes {
             save_match_in(&tx, w, at)?;
             if let Some(f) = &w.figures {
-                let source = Source {
-                    story: &w.story,
-                    url: &f.url,
-                    title: f.title.as_deref(),
-                    version: &f.version,
-                    declared_at: f.declared_at,
-                    baseline: false,
-                };
+                let source = f.source(&w.story, false);
                 added += super::figures::write_observations(&tx, &source, &f.observations, at)?;
             }
         }
@@ -465,19 +458,21 @@ mod tests {
                 .save_match("harbour", *id, 0.9, "{}", *id, at(4))
                 .unwrap();
         }
-        let article = crate::model::Article {
-            title: None,
-            text: "Divers reached the sunken ferry at dawn.".into(),
-            published: None,
-            updated: None,
+        let page = crate::extract::page::PageVersion {
+            article: crate::model::Article {
+                title: None,
+                text: "Divers reached the sunken ferry at dawn.".into(),
+                published: None,
+                updated: None,
+            },
+            hash: "h".into(),
+            ..Default::default()
         };
         let version = crate::store::ArticleVersion {
             url: "https://paper.example/a",
-            article: &article,
+            page: &page,
             etag: None,
             last_modified: None,
-            hash: "h",
-            shingles: &[],
         };
         store.save_article(&version, at(4)).unwrap();
         let search = |q: &str| MatchFilter {

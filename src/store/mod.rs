@@ -8,6 +8,7 @@ mod checkpoint;
 mod digests;
 mod feeds;
 mod figures;
+mod handle;
 mod items;
 mod matches;
 mod prune;
@@ -27,13 +28,14 @@ use rusqlite_migration::{M, Migrations};
 pub use articles::ArticleVersion;
 pub use checkpoint::Checkpointer;
 pub use digests::{Delivery, DigestRecord, MatchedText};
-pub use feeds::{FeedCommit, FetchRecord, ItemChange, SavedItem};
+pub use feeds::{FeedCommit, FetchRecord};
 pub use figures::{FigureWrite, Source};
-pub use items::ItemFilter;
+pub use handle::Db;
+pub use items::{ItemChange, ItemFilter, SavedItem};
 pub use matches::{GroupMember, MatchFilter, MatchWrite};
 pub use prune::Pruned;
 pub use readonly::ReadOnlyError;
-pub use stories::{Baseline, Verdict};
+pub use stories::Baseline;
 
 /// The schema, in order; a file is never edited once released, only new ones appended.
 const MIGRATIONS: &[&str] = &[
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_match_order.sql"),
     include_str!("../../migrations/0009_index_items_when_idle.sql"),
     include_str!("../../migrations/0010_search_merges.sql"),
+    include_str!("../../migrations/0011_article_figures.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
@@ -67,6 +70,22 @@ pub enum StoreError {
         path: PathBuf,
         /// The underlying error.
         source: rusqlite_migration::Error,
+    },
+    /// The database thread could not be started.
+    #[error("cannot start the database thread for {path}: {source}")]
+    Thread {
+        /// The database path.
+        path: PathBuf,
+        /// Why the thread did not start.
+        source: std::io::Error,
+    },
+    /// The database thread is gone, or a call on it panicked.
+    #[error("database {path}: {why}")]
+    Stopped {
+        /// The database path.
+        path: PathBuf,
+        /// What happened.
+        why: &'static str,
     },
     /// A statement failed.
     #[error("database: {what}: {source}")]

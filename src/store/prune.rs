@@ -79,9 +79,11 @@ fn count(tx: &Transaction, from: &str, cutoff: &str, what: &str) -> Result<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::page::PageVersion;
+    use crate::model::Verdict;
     use crate::model::{Article, Item};
     use crate::store::testing::store_with_feed;
-    use crate::store::{ArticleVersion, FetchRecord, Verdict};
+    use crate::store::{ArticleVersion, FetchRecord};
     use chrono::{Duration, TimeZone};
 
     fn at(day: u32) -> DateTime<Utc> {
@@ -119,19 +121,21 @@ mod tests {
             ids.extend(saved.iter().map(|s| s.id));
             for slug in slugs {
                 let url = format!("https://paper.example/{slug}");
-                let article = Article {
-                    title: Some((*slug).into()),
-                    text: "Ferries stayed in port.".into(),
-                    published: None,
-                    updated: None,
+                let page = PageVersion {
+                    article: Article {
+                        title: Some((*slug).into()),
+                        text: "Ferries stayed in port.".into(),
+                        published: None,
+                        updated: None,
+                    },
+                    hash: (*slug).into(),
+                    ..PageVersion::default()
                 };
                 let version = ArticleVersion {
                     url: &url,
-                    article: &article,
+                    page: &page,
                     etag: None,
                     last_modified: None,
-                    hash: slug,
-                    shingles: &[],
                 };
                 store.save_article(&version, at(day)).unwrap();
             }

@@ -73,13 +73,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FeedConfig;
+    use crate::model::FeedLine;
     use crate::store::FetchRecord;
-    use crate::store::testing::feed_config;
+    use crate::store::testing::feed_line;
     use chrono::TimeZone;
 
-    fn feed(url: &str) -> FeedConfig {
-        feed_config(url, None)
+    fn feed(url: &str) -> FeedLine {
+        feed_line(url, None)
     }
 
     #[test]

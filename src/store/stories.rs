@@ -1,30 +1,13 @@
 //! The `baselines` and `verdicts` tables: each story's baseline article, fetched once, and
 //! people's verdicts on single items.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Context, Result, Store, parse_ts, ts, ts_opt};
-use crate::model::Article;
-
-/// A person's verdict on an item for a story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// A follow-up, whatever the automatic judgement says.
-    Confirmed,
-    /// Not a follow-up, whatever the automatic judgement says.
-    Rejected,
-}
-
-impl Verdict {
-    /// The stable name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Confirmed => "confirmed",
-            Verdict::Rejected => "rejected",
-        }
-    }
-}
+use crate::model::{Article, Verdict};
 
 /// A stored baseline: where it came from and what was read.
 #[derive(Debug, Clone)]
@@ -125,6 +108,19 @@ impl Store {
             .what(|| "record the story round".into())
     }
 
+    /// People's verdicts on `story`'s items, by URL: few, so read whole once per round.
+    pub fn verdicts(&self, story: &str) -> Result<HashMap<String, Verdict>> {
+        const SQL: &str = "SELECT url, verdict FROM verdicts WHERE story_id = ?1";
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map([story], |r| {
+                Ok((r.get::<_, String>(0)?, verdict_of(&r.get::<_, String>(1)?)))
+            })
+            .what(|| format!("read verdicts of {story}"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .what(|| format!("read verdicts of {story}"))
+    }
+
     /// A person's verdict on `url` for `story`, if any.
     pub fn verdict(&self, story: &str, url: &str) -> Result<Option<Verdict>> {
         const SQL: &str = "SELECT verdict FROM verdicts WHERE story_id = ?1 AND url = ?2";
@@ -133,12 +129,15 @@ impl Store {
             .query_row(SQL, params![story, url], |r| r.get(0))
             .optional()
             .what(|| format!("read verdict on {url}"))?;
-        Ok(text.map(|t| {
-            if t == "confirmed" {
-                Verdict::Confirmed
-            } else {
-                Verdict::Rejected
-            }
-        }))
+        Ok(text.as_deref().map(verdict_of))
+    }
+}
+
+/// A stored verdict's text as a verdict; anything but "confirmed" rejects.
+fn verdict_of(text: &str) -> Verdict {
+    if text == "confirmed" {
+        Verdict::Confirmed
+    } else {
+        Verdict::Rejected
     }
 }

@@ -1,21 +1,26 @@
 //! Fixtures for the store's unit tests: feeds registered in an in-memory database.
 
 use super::Store;
-use crate::config::FeedConfig;
+use crate::model::FeedLine;
 
-/// A `[[feed]]` entry for `url`, named `name`.
-pub fn feed_config(url: &str, name: Option<&str>) -> FeedConfig {
-    FeedConfig {
-        url: url::Url::parse(url).expect("a test feed URL"),
+/// A configured feed line for `url`, named `name`, with the default interval.
+pub fn feed_line(url: &str, name: Option<&str>) -> FeedLine {
+    feed_line_with(url, name, "")
+}
+
+/// A configured feed line whose other settings read `settings` (an edit changes it).
+pub fn feed_line_with(url: &str, name: Option<&str>, settings: &str) -> FeedLine {
+    FeedLine {
+        url: url.to_string(),
         name: name.map(str::to_string),
-        interval: None,
+        fingerprint: format!("{name:?} {settings}"),
     }
 }
 
 /// Registers the feed `url` (named `name`) in `store` and returns its row id.
 pub fn add_feed(store: &mut Store, url: &str, name: Option<&str>) -> i64 {
     store
-        .sync_feeds(&[feed_config(url, name)])
+        .sync_feeds(&[feed_line(url, name)])
         .expect("register the test feed");
     store
         .feed(url)

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind};
 use serde::{Deserialize, Serialize};
 
-use super::normalize::{normalize, normalize_mapped, on_word_boundaries};
-use super::prior::is_common_word;
 use super::topic::{self, TopicVector};
 use super::weights::{Background, name_specificity};
 use super::{Field, Fields, Hit, Judgement, StorySpec};
 use crate::extract::entities::{LearnedEntity, is_boilerplate_paragraph, learn};
+use crate::text::normalize::{normalize, normalize_mapped, on_word_boundaries};
+use crate::text::prior::is_common_word;
 
 /// Most entities kept per story (the most mentioned first): bounds the automaton.
 const MAX_ENTITIES: usize = 60;

@@ -1,14 +1,16 @@
 //! Stories and the follow-up decision: entity weights, matching, topical similarity, near-duplicates.
 //!
-//! Layout: `normalize` (one canonical text form), `prior` (word and news-name lists shipped in
-//! the binary), `weights` (prior blended with the caller's background document frequencies),
-//! `topic` (content-word vectors and cosine), `matcher` (one automaton over every story's names,
-//! and the two-stage judgement), `dedupe` (shingles for grouping wire copies).
+//! Layout: `weights` (prior blended with the caller's background document frequencies),
+//! `background` (counting the stored corpus into those frequencies), `topic` (content-word
+//! vectors and cosine), `matcher` (one automaton over every story's names, and the two-stage
+//! judgement), `round` (a round's decision as plain data: windows, candidates, verdicts,
+//! groups), `dedupe` (grouping wire copies by their sketches), `timeline` (figures from
+//! baseline to latest).
 
+pub mod background;
 pub mod dedupe;
 pub mod matcher;
-pub mod normalize;
-pub mod prior;
+pub mod round;
 pub mod timeline;
 pub mod topic;
 pub mod weights;
@@ -20,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Article;
 
-pub use dedupe::{DuplicateIndex, shingles, similarity};
+pub use dedupe::DuplicateIndex;
 pub use matcher::{Matcher, ScanHit};
 pub use weights::Background;
 
@@ -41,6 +43,8 @@ pub struct StorySpec {
     pub exclude: Vec<String>,
     /// Items published before this are never follow-ups (the caller filters; kept for explanations).
     pub since: Option<DateTime<Utc>>,
+    /// Items published after this are never follow-ups (the story's `until`).
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// Which part of an item a hit was found in.

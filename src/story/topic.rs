@@ -4,17 +4,12 @@
 //! "collapsed"), each weighted by its rarity, so two texts about the same kind of event in the
 //! same words score high and an unrelated item sharing only a country scores low.
 
-use std::collections::HashMap;
-
-use super::normalize::normalize;
-use super::prior::{facts, idf_prior_of};
-use super::weights::{Background, weight_from_prior};
+use super::weights::{Background, TermMap, weight_from_prior};
+use crate::text::normalize::normalize;
+use crate::text::prior::{facts, idf_prior_of};
 
 /// Longest text read, so huge inputs cost bounded work.
 const MAX_TEXT: usize = 300_000;
-
-/// A map keyed by words from feeds: a fast hash with a per-process random seed.
-pub type TermMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// A weighted bag of content-word stems, L2-normalised.
 #[derive(Debug, Clone, Default, PartialEq)]

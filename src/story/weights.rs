@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::prior::name_prior;
-use super::topic::TermMap;
+use crate::text::prior::name_prior;
+
+/// A map keyed by words from feeds: a fast hash with a per-process random seed.
+pub type TermMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// Documents after which the corpus and the prior count equally.
 const HALF_TRUST_DOCS: f64 = 500.0;

@@ -202,7 +202,7 @@ fn deeply_nested_markup_does_not_overflow() {
     assert!(article.text.contains("Rescue teams"), "{article:?}");
     // A feed summary is read up to 256 KiB: 40k blocks fit.
     let summary = format!("{}Rescue teams reached the valley.", "<div>".repeat(40_000));
-    assert!(followup::extract::text::html_to_text(&summary).contains("Rescue teams"));
+    assert!(followup::text::html::html_to_text(&summary).contains("Rescue teams"));
     // Feed fragments: 100k nested tags must be linear.
     let depth = 100_000;
     let start = Instant::now();

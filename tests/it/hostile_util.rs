@@ -112,7 +112,7 @@ pub fn local_fetcher(max_body: u64, timeout: Duration) -> Fetcher {
         timeout,
         ..Settings::default()
     };
-    Fetcher::new(&settings).expect("HTTP client")
+    Fetcher::new(&followup::pipeline::client_options(&settings)).expect("HTTP client")
 }
 
 /// A file under tests/fixtures.

@@ -1,0 +1,157 @@
+//! The background corpus a round judges against: recent stored items, counted one text at
+//! a time into the document frequencies that tell a story's specific names from common
+//! ones, and fingerprinted, so a round with the same stories and background knows every
+//! older item would be judged the same way again.
+
+use sha2::{Digest, Sha256};
+
+use super::weights::TermMap;
+use super::{Background, Matcher, StorySpec, topic};
+
+/// Most recent items that make up the background corpus.
+pub const BACKGROUND_DOCS: usize = 5_000;
+
+/// Builds the matcher and weighs its names against the background corpus `texts`.
+pub fn build_matcher(specs: &[StorySpec], texts: &[String]) -> Matcher {
+    let mut counter = BackgroundCounter::new(specs);
+    for text in texts {
+        counter.add(text);
+    }
+    counter.finish()
+}
+
+/// Counts a background corpus one text at a time (see [`build_matcher`]), so the texts
+/// need not be held together.
+pub struct BackgroundCounter {
+    matcher: Matcher,
+    bg: Background,
+    /// Term → (documents, last document counted), so a term repeated in one text counts
+    /// once without a set per text.
+    terms: TermMap<(u64, usize)>,
+}
+
+impl BackgroundCounter {
+    /// A counter for the names of `specs`.
+    pub fn new(specs: &[StorySpec]) -> Self {
+        Self {
+            matcher: Matcher::build(specs, &Background::default()),
+            bg: Background::default(),
+            terms: TermMap::default(),
+        }
+    }
+
+    /// Counts one text of the corpus.
+    pub fn add(&mut self, text: &str) {
+        let doc = self.bg.docs as usize;
+        self.bg.docs += 1;
+        for name in self.matcher.names_in(text) {
+            *self.bg.names.entry(name).or_default() += 1;
+        }
+        let terms = &mut self.terms;
+        topic::for_each_term(text, |term| match terms.get_mut(term) {
+            Some((count, last)) => {
+                if *last != doc {
+                    *count += 1;
+                    *last = doc;
+                }
+            }
+            None => {
+                terms.insert(term.to_string(), (1, doc));
+            }
+        });
+    }
+
+    /// The matcher, weighed by what was counted.
+    pub fn finish(self) -> Matcher {
+        let Self {
+            mut matcher,
+            mut bg,
+            terms,
+        } = self;
+        bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
+        matcher.set_background(&bg);
+        matcher
+    }
+}
+
+/// What a round judges with — this build, the stories as configured and read, and the
+/// background corpus — hashed: equal fingerprints judge every item the same way.
+pub struct Fingerprint(Sha256);
+
+impl Fingerprint {
+    /// A fingerprint of this build and `specs`; feed it the background texts next.
+    pub fn new(specs: &[StorySpec]) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for spec in specs {
+            hasher.update(format!("{spec:?}\0").as_bytes());
+        }
+        Fingerprint(hasher)
+    }
+
+    /// Adds one background text.
+    pub fn add(&mut self, text: &str) {
+        self.0.update(text.as_bytes());
+        self.0.update([0u8]);
+    }
+
+    /// The fingerprint as hex.
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut hex, b| {
+                use std::fmt::Write;
+                let _ = write!(hex, "{b:02x}");
+                hex
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> StorySpec {
+        StorySpec {
+            id: "flood".into(),
+            title: "Valdora flood".into(),
+            entities: vec!["Valdora".into()],
+            ..StorySpec::default()
+        }
+    }
+
+    #[test]
+    fn a_streamed_count_equals_a_counted_list() {
+        let texts: Vec<String> = (0..50)
+            .map(|n| format!("Council budget {n} and the Valdora ferry timetable"))
+            .collect();
+        let listed = build_matcher(&[spec()], &texts);
+        let mut counter = BackgroundCounter::new(&[spec()]);
+        texts.iter().for_each(|t| counter.add(t));
+        let streamed = counter.finish();
+        let fields = crate::story::Fields {
+            title: "Valdora flood toll rises",
+            summary: "",
+            article: None,
+        };
+        assert_eq!(listed.judge(0, &fields), streamed.judge(0, &fields));
+    }
+
+    #[test]
+    fn fingerprints_change_with_stories_and_background() {
+        let of = |specs: &[StorySpec], texts: &[&str]| {
+            let mut f = Fingerprint::new(specs);
+            texts.iter().for_each(|t| f.add(t));
+            f.finish()
+        };
+        let base = of(&[spec()], &["a", "b"]);
+        assert_eq!(base.len(), 64);
+        assert_eq!(base, of(&[spec()], &["a", "b"]));
+        assert_ne!(base, of(&[spec()], &["a", "c"]));
+        assert_ne!(base, of(&[spec()], &["ab"]));
+        let mut other = spec();
+        other.exclude = vec!["picnic basket".into()];
+        assert_ne!(base, of(&[other], &["a", "b"]));
+    }
+}

@@ -1,0 +1,453 @@
+//! The follow-up decision of a round, as plain data in and out: a story's spec and time
+//! window, stage 1 (which items' titles and summaries make them worth reading), stage 2
+//! (the decision with the article text and people's verdicts), near-duplicate groups, and
+//! what a rematch changes. The pipeline reads and fetches what these ask for and stores
+//! what they return; nothing here does I/O.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use tracing::debug;
+
+use super::{DuplicateIndex, Fields, Judgement, Matcher, StorySpec};
+use crate::config::StoryConfig;
+use crate::model::{Article, StoredArticle, StoredItem, Verdict};
+
+/// Shingle similarity at which two matches are the same coverage.
+const SAME_STORY: f64 = 0.5;
+/// Matches further apart than this (declared times) are never grouped.
+const GROUP_WINDOW_DAYS: i64 = 4;
+/// How long before the baseline's publication a story's window opens by default.
+const SINCE_BEFORE_BASELINE_HOURS: i64 = 48;
+
+/// A story's matching spec from its config and its baseline article (if read). The window
+/// opens at `since`, else 48 h before the baseline's publication, and closes at `until`.
+pub fn spec(config: &StoryConfig, baseline: Option<Article>) -> StorySpec {
+    let baseline_time = baseline.as_ref().and_then(|b| b.published.or(b.updated));
+    let since = config
+        .since
+        .or_else(|| baseline_time.map(|t| t - Duration::hours(SINCE_BEFORE_BASELINE_HOURS)));
+    StorySpec {
+        id: config.id.clone(),
+        title: config.title.clone(),
+        baseline: baseline.unwrap_or_default(),
+        entities: config.entities.clone(),
+        aliases: config.aliases.clone(),
+        exclude: config.exclude.clone(),
+        since,
+        until: config.until,
+    }
+}
+
+/// Whether a declared time falls inside the story's window (an unknown time passes).
+pub fn in_window(spec: &StorySpec, published: Option<DateTime<Utc>>) -> bool {
+    let Some(t) = published else { return true };
+    spec.since.is_none_or(|since| t >= since) && spec.until.is_none_or(|until| t <= until)
+}
+
+/// Splits ascending ids into runs of at most `size` spanning less than twice that, so a
+/// range read never drags in a long stretch of rows outside the round.
+pub fn id_chunks(ids: &[i64], size: usize) -> Vec<&[i64]> {
+    let span = i64::try_from(size.saturating_mul(2)).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &id) in ids.iter().enumerate() {
+        if i - start >= size || ids.get(start).is_some_and(|&s| id - s >= span) {
+            out.push(&ids[start..i]);
+            start = i;
+        }
+    }
+    if start < ids.len() {
+        out.push(&ids[start..]);
+    }
+    out
+}
+
+/// A story's index in the matcher, with one of its candidate items.
+pub type Candidate = (usize, StoredItem);
+
+/// Stage 1: the (story, item) pairs whose title and summary make the item a candidate,
+/// within each story's time window, minus those `skip` says are settled.
+pub fn candidates(
+    specs: &[StorySpec],
+    matcher: &Matcher,
+    items: Vec<StoredItem>,
+    skip: impl Fn(&str, &StoredItem) -> bool,
+) -> Vec<Candidate> {
+    let mut wanted = Vec::new();
+    for item in items {
+        for index in matcher.candidates(&item.title, &item.summary) {
+            let Some(spec) = specs.get(index) else {
+                continue;
+            };
+            if skip(&spec.id, &item) || !in_window(spec, item.published) {
+                continue;
+            }
+            wanted.push((index, item.clone()));
+        }
+    }
+    wanted
+}
+
+/// The article URLs stage 2 needs, each once, in first-asked order, with whether it must
+/// be fetched again (its item is in `refresh`: it changed this round).
+pub fn article_urls(wanted: &[Candidate], refresh: &HashSet<i64>) -> Vec<(String, bool)> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut urls: Vec<(String, bool)> = Vec::new();
+    for (_, item) in wanted {
+        let Some(url) = &item.url else { continue };
+        if !seen.contains_key(url.as_str()) {
+            seen.insert(url, urls.len());
+            urls.push((url.clone(), refresh.contains(&item.id)));
+        }
+    }
+    urls
+}
+
+/// One item judged against one story.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Index of the story in the matcher.
+    pub story: usize,
+    /// The item.
+    pub item: StoredItem,
+    /// The matcher's judgement with its explanation.
+    pub judgement: Judgement,
+    /// The final word: the judgement unless a person's verdict overrides it.
+    pub followup: bool,
+}
+
+/// Stage 2: each candidate judged with its article (from `pages`, by the item's URL, when
+/// it could be read) and the story's verdicts (story id → URL → verdict). An item without
+/// a declared time is placed in the window by its page's own publication time.
+pub fn decide(
+    specs: &[StorySpec],
+    matcher: &Matcher,
+    wanted: Vec<Candidate>,
+    pages: &HashMap<String, StoredArticle>,
+    verdicts: &HashMap<String, HashMap<String, Verdict>>,
+) -> Vec<Decision> {
+    let mut decisions = Vec::with_capacity(wanted.len());
+    for (index, item) in wanted {
+        let Some(spec) = specs.get(index) else {
+            continue;
+        };
+        let page = item.url.as_ref().and_then(|u| pages.get(u));
+        if let Some(page) = page
+            && item.published.is_none()
+            && !in_window(spec, page.article.published)
+        {
+            continue;
+        }
+        let fields = Fields {
+            title: &item.title,
+            summary: &item.summary,
+            article: page.map(|p| p.article.text.as_str()),
+        };
+        let judgement = matcher.judge(index, &fields);
+        let verdict = item
+            .url
+            .as_ref()
+            .and_then(|u| verdicts.get(&spec.id).and_then(|v| v.get(u)));
+        let followup = match verdict {
+            Some(Verdict::Confirmed) => true,
+            Some(Verdict::Rejected) => false,
+            None => judgement.followup,
+        };
+        debug!(story_id = %spec.id, item = %item.title, score = judgement.score,
+            entities = judgement.entity_score, topical = judgement.topical,
+            hits = ?judgement.hits.iter().map(|h| format!("{}={:.2}", h.name, h.weight)).collect::<Vec<_>>(),
+            followup, "judged");
+        decisions.push(Decision {
+            story: index,
+            item,
+            judgement,
+            followup,
+        });
+    }
+    decisions
+}
+
+/// Near-duplicate groups of each story's matches: a new match joins the group of a
+/// near-duplicate within a few days (stored, or placed earlier this round), else its own.
+#[derive(Debug, Default)]
+pub struct Grouper {
+    indexes: HashMap<String, DuplicateIndex>,
+}
+
+/// A stored match as grouping sees it: item id, group, time and sketch.
+pub type Member = (i64, i64, Option<DateTime<Utc>>, Vec<u64>);
+
+impl Grouper {
+    /// Whether the story's stored matches were loaded.
+    pub fn knows(&self, story: &str) -> bool {
+        self.indexes.contains_key(story)
+    }
+
+    /// Loads a story's stored matches.
+    pub fn load(&mut self, story: &str, members: impl IntoIterator<Item = Member>) {
+        let index = self.indexes.entry(story.to_string()).or_default();
+        for (item_id, group, time, shingles) in members {
+            index.add(item_id, group, time.map(|t| t.timestamp()), shingles);
+        }
+    }
+
+    /// The group of a new match of `story` whose page's sketch is `shingles`; the match
+    /// joins the index, so later near-duplicates find it.
+    pub fn place(&mut self, story: &str, item: &StoredItem, shingles: &[u64]) -> i64 {
+        let when = item.published.unwrap_or(item.first_seen).timestamp();
+        let index = self.indexes.entry(story.to_string()).or_default();
+        // Within GROUP_WINDOW_DAYS whole days, as `num_days` counts them.
+        let window = (GROUP_WINDOW_DAYS + 1) * 86_400 - 1;
+        let group = if shingles.is_empty() {
+            item.id
+        } else {
+            index
+                .best_group(item.id, shingles, Some(when), window, SAME_STORY)
+                .unwrap_or(item.id)
+        };
+        index.add(item.id, group, Some(when), shingles.to_vec());
+        group
+    }
+}
+
+/// What a rematch changes: items that now match and were not matched, and matched items
+/// that no longer match (unless a person confirmed them).
+#[derive(Debug, Default)]
+pub struct RematchReport {
+    /// Items that now match.
+    pub added: Vec<StoredItem>,
+    /// Items that no longer match.
+    pub removed: Vec<StoredItem>,
+}
+
+/// Compares a rematch's decisions with the story's `current` matches.
+pub fn rematch_changes(
+    decisions: &[Decision],
+    current: &HashSet<i64>,
+    items: &HashMap<i64, StoredItem>,
+    verdicts: &HashMap<String, Verdict>,
+) -> RematchReport {
+    let now_matching: HashSet<i64> = decisions
+        .iter()
+        .filter(|d| d.followup)
+        .map(|d| d.item.id)
+        .collect();
+    let mut report = RematchReport::default();
+    let mut gone: Vec<&i64> = current.difference(&now_matching).collect();
+    gone.sort_unstable();
+    for id in gone {
+        let Some(item) = items.get(id) else { continue };
+        let confirmed = item
+            .url
+            .as_ref()
+            .is_some_and(|u| verdicts.get(u) == Some(&Verdict::Confirmed));
+        if !confirmed {
+            report.removed.push(item.clone());
+        }
+    }
+    for decision in decisions.iter().filter(|d| d.followup) {
+        if !current.contains(&decision.item.id) {
+            report.added.push(decision.item.clone());
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::background::build_matcher;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2031, 5, day, 9, 0, 0).unwrap()
+    }
+
+    fn item(id: i64, title: &str, published: Option<DateTime<Utc>>) -> StoredItem {
+        StoredItem {
+            id,
+            url: Some(format!("https://paper.example/{id}")),
+            title: title.into(),
+            published,
+            first_seen: at(10),
+            ..StoredItem::default()
+        }
+    }
+
+    fn flood() -> StorySpec {
+        StorySpec {
+            id: "flood".into(),
+            title: "Valdora flood".into(),
+            baseline: Article {
+                title: Some("Valdora dam breaks, flooding the lower town".into()),
+                text:
+                    "The Valdora dam broke on Monday night and flood water reached the lower town. \
+                       Rescue teams from Merrow searched flooded streets."
+                        .into(),
+                published: Some(at(10)),
+                updated: None,
+            },
+            entities: vec!["Valdora".into()],
+            since: Some(at(8)),
+            until: Some(at(20)),
+            ..StorySpec::default()
+        }
+    }
+
+    #[test]
+    fn id_chunks_bound_count_and_span() {
+        let ids: Vec<i64> = (1..=25).chain([100, 101, 5_000]).collect();
+        let chunks = id_chunks(&ids, 10);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(lens, vec![10, 10, 5, 2, 1]);
+        assert_eq!(chunks.concat(), ids);
+        assert!(id_chunks(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn the_window_opens_at_since_and_closes_at_until() {
+        let spec = flood();
+        assert!(in_window(&spec, None));
+        assert!(in_window(&spec, Some(at(8))));
+        assert!(!in_window(&spec, Some(at(7))));
+        assert!(in_window(&spec, Some(at(20))));
+        assert!(!in_window(&spec, Some(at(21))));
+    }
+
+    #[test]
+    fn stage_one_keeps_window_and_skips_settled_items() {
+        let specs = [flood()];
+        let matcher = build_matcher(&specs, &[]);
+        let items = vec![
+            item(
+                1,
+                "Valdora dam: flood water reaches the lower town",
+                Some(at(11)),
+            ),
+            item(
+                2,
+                "Valdora dam: flood water reaches the lower town",
+                Some(at(2)),
+            ),
+            item(
+                3,
+                "Valdora dam: flood water reaches the lower town",
+                Some(at(12)),
+            ),
+            item(4, "Council budget vote delayed", Some(at(12))),
+        ];
+        let got = candidates(&specs, &matcher, items, |_, i| i.id == 3);
+        let ids: Vec<i64> = got.iter().map(|(_, i)| i.id).collect();
+        assert_eq!(ids, vec![1]);
+    }
+
+    #[test]
+    fn article_urls_are_asked_once_each() {
+        let a = item(1, "a", None);
+        let mut b = item(2, "b", None);
+        b.url = a.url.clone();
+        let c = item(3, "c", None);
+        let refresh: HashSet<i64> = [3].into();
+        let urls = article_urls(&[(0, a), (0, b), (1, c.clone()), (0, c)], &refresh);
+        assert_eq!(
+            urls,
+            vec![
+                ("https://paper.example/1".to_string(), false),
+                ("https://paper.example/3".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn verdicts_override_the_judgement_and_page_times_place_undated_items() {
+        let specs = [flood()];
+        let matcher = build_matcher(&specs, &[]);
+        let title = "Valdora dam: flood water reaches the lower town";
+        let undated_old = item(1, title, None);
+        let rejected = item(2, title, Some(at(11)));
+        let confirmed = item(3, "Council budget vote delayed", Some(at(11)));
+        let page = |id: i64, published| StoredArticle {
+            url: format!("https://paper.example/{id}"),
+            article: Article {
+                published: Some(published),
+                ..Article::default()
+            },
+            ..StoredArticle::default()
+        };
+        let pages: HashMap<String, StoredArticle> = [page(1, at(1))]
+            .into_iter()
+            .map(|p| (p.url.clone(), p))
+            .collect();
+        let verdicts: HashMap<String, HashMap<String, Verdict>> = [(
+            "flood".to_string(),
+            [
+                ("https://paper.example/2".to_string(), Verdict::Rejected),
+                ("https://paper.example/3".to_string(), Verdict::Confirmed),
+            ]
+            .into(),
+        )]
+        .into();
+        let wanted = vec![(0, undated_old), (0, rejected), (0, confirmed)];
+        let got = decide(&specs, &matcher, wanted, &pages, &verdicts);
+        let out: Vec<(i64, bool)> = got.iter().map(|d| (d.item.id, d.followup)).collect();
+        assert_eq!(out, vec![(2, false), (3, true)]);
+        assert!(got[0].judgement.followup, "{:?}", got[0].judgement);
+    }
+
+    const WIRE: &str = "Rescue teams in the hill town of Ostrava Nova pulled two more survivors \
+        from a collapsed apartment block on Tuesday, officials said, as the number of dead from the \
+        earthquake rose to 41. The regional governor said 212 people had been treated in hospital.";
+
+    #[test]
+    fn near_duplicates_join_one_group_within_days() {
+        let sketch = crate::text::shingles::shingles(WIRE);
+        let mut grouper = Grouper::default();
+        assert!(!grouper.knows("quake"));
+        grouper.load("quake", [(1, 1, Some(at(10)), sketch.clone())]);
+        assert!(grouper.knows("quake"));
+        assert_eq!(
+            grouper.place("quake", &item(2, "copy", Some(at(11))), &sketch),
+            1
+        );
+        assert_eq!(
+            grouper.place("quake", &item(3, "late", Some(at(25))), &sketch),
+            3
+        );
+        assert_eq!(
+            grouper.place("quake", &item(4, "no page", Some(at(11))), &[]),
+            4
+        );
+        assert_eq!(
+            grouper.place("quake", &item(5, "copy of late", Some(at(26))), &sketch),
+            3
+        );
+    }
+
+    #[test]
+    fn a_rematch_keeps_confirmed_items() {
+        let items: HashMap<i64, StoredItem> = (1..=3).map(|id| (id, item(id, "t", None))).collect();
+        let decision = |id: i64, followup| Decision {
+            story: 0,
+            item: items[&id].clone(),
+            judgement: Judgement {
+                score: 0.0,
+                followup,
+                candidate: true,
+                entity_score: 0.0,
+                topical: 0.0,
+                excluded: None,
+                hits: vec![],
+            },
+            followup,
+        };
+        let current: HashSet<i64> = [1, 2].into();
+        let verdicts: HashMap<String, Verdict> =
+            [("https://paper.example/2".to_string(), Verdict::Confirmed)].into();
+        let decisions = [decision(1, false), decision(2, false), decision(3, true)];
+        let report = rematch_changes(&decisions, &current, &items, &verdicts);
+        let ids = |v: &[StoredItem]| v.iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(ids(&report.removed), vec![1]);
+        assert_eq!(ids(&report.added), vec![3]);
+    }
+}
