@@ -23,7 +23,7 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(15 * 60);
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read config {path}: {source}")]
+    #[error("cannot read config {path}")]
     Read {
         /// The file that was tried.
         path: PathBuf,

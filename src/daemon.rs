@@ -170,7 +170,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
             Err(err) => {
                 // A full disk or a locked file may pass; the loop retries, but does not beat.
                 healthy = false;
-                warn!(error = %err, "cannot read the schedule");
+                warn!(error = %Chain(&err), "cannot read the schedule");
             }
         }
         if state.story_round_due() {
@@ -187,7 +187,7 @@ pub async fn run(ctx: Context, mut control: Control) -> Result<(), JobError> {
                 Ok(None) => {}
                 Err(err) => {
                     healthy = false;
-                    warn!(error = %err, "cannot read the schedule");
+                    warn!(error = %Chain(&err), "cannot read the schedule");
                 }
             }
         }
@@ -274,7 +274,7 @@ impl Loop {
                 articles = pruned.articles,
                 "retention: pruned"
             ),
-            Err(err) => warn!(error = %err, "retention: cannot prune"),
+            Err(err) => warn!(error = %Chain(&err), "retention: cannot prune"),
         }
     }
 
@@ -288,7 +288,7 @@ impl Loop {
                 self.ctx.metrics.feeds(self.urls.len(), gone);
                 self.gauges_stale = false;
             }
-            Err(err) => warn!(error = %err, "metrics: cannot count gone feeds"),
+            Err(err) => warn!(error = %Chain(&err), "metrics: cannot count gone feeds"),
         }
     }
 
@@ -472,7 +472,7 @@ impl Loop {
             match Fetcher::new(&options) {
                 Ok(fetcher) => fetcher,
                 Err(err) => {
-                    error!(error = %err, "reloaded config: cannot build the HTTP client; keeping the old config");
+                    error!(error = %Chain(&err), "reloaded config: cannot build the HTTP client; keeping the old config");
                     return;
                 }
             }
@@ -480,7 +480,7 @@ impl Loop {
         if config.settings.max_db_size != old.settings.max_db_size
             && let Err(err) = self.ctx.db.limit_size(config.settings.max_db_size).await
         {
-            warn!(error = %err, "reloaded config: cannot apply max_db_size");
+            warn!(error = %Chain(&err), "reloaded config: cannot apply max_db_size");
         }
         // Whatever was changed outside (space freed, a remount), try the database now.
         if let Some(trouble) = &mut self.disk {
@@ -491,7 +491,7 @@ impl Loop {
         match self.ctx.db.sync_feeds(pipeline::feed_lines(&config)).await {
             Ok(revived) => pipeline::log_revived(&revived),
             Err(err) => {
-                error!(error = %err, "reloaded config: cannot register its feeds; keeping the old config");
+                error!(error = %Chain(&err), "reloaded config: cannot register its feeds; keeping the old config");
                 return;
             }
         }
@@ -511,7 +511,7 @@ impl Loop {
                     .reschedule_before(feed.url.to_string(), at)
                     .await
                 {
-                    warn!(feed_url = %feed.url, error = %err, "cannot reschedule feed");
+                    warn!(feed_url = %feed.url, error = %Chain(&err), "cannot reschedule feed");
                 }
             }
         }

@@ -332,14 +332,10 @@ fn short_hash(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    let bytes = hasher.finalize();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in &bytes[..16] {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    out
+    // Half the digest: 128 bits name a version well enough, in half the text.
+    let mut hex = format!("{:x}", hasher.finalize());
+    hex.truncate(32);
+    hex
 }
 
 /// A fetched article page as stored: what extraction read, plus fetch bookkeeping.

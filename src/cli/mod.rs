@@ -333,22 +333,9 @@ fn shared(config: Config) -> Arc<Config> {
     Arc::new(config)
 }
 
-/// The message for a failed command: each cause once, outermost first. Errors that print
-/// their cause and also report it as their source (a store error around SQLite's) would
-/// otherwise show it twice, as `{:#}` does.
+/// The message for a failed command: the error, then each cause once, outermost first.
 pub fn describe(err: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if message.contains(&text) {
-            continue;
-        }
-        if !message.is_empty() {
-            message.push_str(": ");
-        }
-        message.push_str(&text);
-    }
-    message
+    crate::chain::text(err.as_ref())
 }
 
 #[cfg(test)]
@@ -356,7 +343,7 @@ mod tests {
     use super::describe;
 
     #[derive(Debug, thiserror::Error)]
-    #[error("cannot open database /x.db: {source}")]
+    #[error("cannot open database /x.db")]
     struct Outer {
         source: std::io::Error,
     }

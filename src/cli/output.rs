@@ -6,6 +6,8 @@ use std::io::Write;
 use chrono::{DateTime, SecondsFormat, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
 
+pub use crate::digest::escape::{csv_safe, terminal_safe};
+
 /// Output forms shared by list commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -15,46 +17,6 @@ pub enum Format {
     Json,
     /// CSV with a header row.
     Csv,
-}
-
-/// Strips control characters and escape sequences so a title cannot rewrite the terminal.
-pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip an ANSI sequence: ESC [ ... final byte, or ESC and one char.
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for n in chars.by_ref() {
-                    if ('@'..='~').contains(&n) {
-                        break;
-                    }
-                }
-            } else {
-                chars.next();
-            }
-        } else if c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) {
-            if c == '\n' || c == '\t' {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A CSV cell that spreadsheets will not run as a formula.
-pub fn csv_safe(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect();
-    match clean.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
-        _ => clean,
-    }
 }
 
 /// RFC 3339 with seconds and `Z`, the form every output uses.

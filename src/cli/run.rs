@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
+use crate::chain::Chain;
 use crate::config::{self, Config};
 use crate::daemon::{self, Control};
 use crate::health::Heartbeat;
@@ -137,7 +138,7 @@ async fn handle_signals(
                             break;
                         }
                     }
-                    Err(err) => error!(error = %err, "invalid config; keeping the running one"),
+                    Err(err) => error!(error = %Chain(&err), "invalid config; keeping the running one"),
                 }
                 let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
             }

@@ -1,8 +1,47 @@
 //! Making text from feeds and pages safe for the form it goes into: a terminal or plain mail
-//! (no control characters or escape sequences), Markdown (no markup, no links of its own) and
-//! HTML (escaped, links only to http and https).
+//! (no control characters or escape sequences), a CSV cell (no formulas), Markdown (no
+//! markup, no links of its own) and HTML (escaped, links only to http and https). The one
+//! place output is escaped: the digest and the CLI both use it.
 
-use crate::cli::output::terminal_safe;
+/// Strips control characters and escape sequences so a title cannot rewrite the terminal.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip an ANSI sequence: ESC [ ... final byte, or ESC and one char.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for n in chars.by_ref() {
+                    if ('@'..='~').contains(&n) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+        } else if c.is_control() || ('\u{80}'..='\u{9f}').contains(&c) {
+            if c == '\n' || c == '\t' {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A CSV cell that spreadsheets will not run as a formula.
+pub fn csv_safe(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
+    match clean.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
+        _ => clean,
+    }
+}
 
 /// One line of plain text: no control characters, escape sequences or line breaks.
 pub fn single_line(text: &str) -> String {

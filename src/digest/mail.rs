@@ -68,7 +68,7 @@ pub enum MailError {
     #[error("cannot build the digest mail: {0}")]
     Build(String),
     /// The SMTP conversation failed.
-    #[error("cannot send the digest via {server}: {source}")]
+    #[error("cannot send the digest via {server}")]
     Send {
         /// The server, without credentials.
         server: String,

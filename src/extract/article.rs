@@ -30,7 +30,7 @@ const NONE: usize = usize::MAX;
 
 /// Reads the headline, times and main text of an article page.
 pub fn read(html: &str, _url: Option<&url::Url>) -> Article {
-    let html = crate::text::nesting::bound(&html[..floor_char_boundary(html, MAX_INPUT_BYTES)]);
+    let html = crate::text::nesting::bound(&html[..html.floor_char_boundary(MAX_INPUT_BYTES)]);
     let doc = Html::parse_document(&html);
     let meta = page_meta::read(&doc);
 
@@ -60,17 +60,6 @@ pub fn read(html: &str, _url: Option<&url::Url>) -> Article {
         updated: meta.updated,
         text: paragraphs.join("\n\n"),
     }
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if s.len() <= max {
-        return s.len();
-    }
-    let mut i = max;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn char_total(paragraphs: &[String]) -> usize {

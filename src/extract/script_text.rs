@@ -11,7 +11,7 @@ pub(crate) fn prose_strings(scripts: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for script in scripts {
-        let end = floor_char_boundary(script, MAX_SCRIPT_BYTES);
+        let end = script.floor_char_boundary(MAX_SCRIPT_BYTES);
         for s in string_literals(&script[..end]) {
             if looks_like_prose(&s) && seen.insert(s.clone()) {
                 out.push(s);
@@ -19,17 +19,6 @@ pub(crate) fn prose_strings(scripts: &[String]) -> Vec<String> {
         }
     }
     out
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if s.len() <= max {
-        return s.len();
-    }
-    let mut i = max;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Decodes every JavaScript/JSON string literal of at least the prose length.

@@ -68,14 +68,14 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Where `<?xml … ?>` is, as byte offsets.
 fn declaration_span(head: &[u8]) -> Option<(usize, usize)> {
-    let start = find(head, b"<?xml")?;
-    let end = start + find(&head[start..], b"?>")? + 2;
+    let start = memchr::memmem::find(head, b"<?xml")?;
+    let end = start + memchr::memmem::find(&head[start..], b"?>")? + 2;
     Some((start, end))
 }
 
 /// The quoted value of `name=` inside a declaration.
 fn attribute_value<'a>(declaration: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let at = find(declaration, name)? + name.len();
+    let at = memchr::memmem::find(declaration, name)? + name.len();
     let rest = &declaration[at..];
     let eq = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     let rest = rest[eq..].strip_prefix(b"=")?;
@@ -120,7 +120,7 @@ fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
     let Some(first) = starts.next() else {
         return text;
     };
-    let head_len = floor_char_boundary(&text, DECLARATION_WINDOW);
+    let head_len = text.floor_char_boundary(DECLARATION_WINDOW);
     let first_is_safe = declaration_span(&bytes[..head_len])
         .is_some_and(|(start, end)| start == first && !text[start..end].contains("encoding"));
     let later: Vec<usize> = (!first_is_safe)
@@ -143,7 +143,7 @@ fn disarm_later_declarations(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn strip_first_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
-    let head_len = floor_char_boundary(&text, DECLARATION_WINDOW);
+    let head_len = text.floor_char_boundary(DECLARATION_WINDOW);
     let Some((start, end)) = declaration_span(text[..head_len].as_bytes()) else {
         return text;
     };
@@ -166,18 +166,6 @@ fn strip_first_encoding(text: Cow<'_, str>) -> Cow<'_, str> {
     out.push_str(&text[..cut_start]);
     out.push_str(&text[cut_end..]);
     Cow::Owned(out)
-}
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

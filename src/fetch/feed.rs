@@ -34,8 +34,11 @@ pub enum FeedError {
     #[error("not a feed: empty document")]
     Empty,
     /// The parser rejected it even after repairs.
-    #[error("cannot parse feed: {0}")]
-    Parse(String),
+    #[error("cannot parse feed")]
+    Parse(#[source] feed_rs::parser::ParseFeedError),
+    /// The parser failed on the document (feed-rs can panic inside quick-xml on UTF-16).
+    #[error("cannot parse feed: the feed parser failed on this document (unsupported encoding?)")]
+    ParserFailed,
 }
 
 /// A parsed feed: its entries and the scheduling hints it declares.
@@ -75,7 +78,7 @@ pub fn parse(bytes: &[u8], url: &Url) -> Result<ParsedFeed, FeedError> {
     let scan = lenient::scan(trimmed, MAX_ENTRIES);
     let Some((feed, repaired)) = strict else {
         if scan.entries.is_empty() && !scan.feed_root {
-            return Err(FeedError::Parse(first_error.unwrap_or_default()));
+            return Err(first_error.unwrap_or(FeedError::ParserFailed));
         }
         return Ok(ParsedFeed {
             items: scan
@@ -147,14 +150,14 @@ fn declares_charset(bytes: &[u8]) -> bool {
     if !head.starts_with(b"<?xml") {
         return false;
     }
-    let declaration = match head.windows(2).position(|w| w == b"?>") {
+    let declaration = match memchr::memmem::find(head, b"?>") {
         Some(end) => &head[..end],
         None => head,
     };
-    declaration.windows(8).any(|w| w == b"encoding")
+    memchr::memmem::find(declaration, b"encoding").is_some()
 }
 
-fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, String> {
+fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, FeedError> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(url.as_str()))
         // An empty id marks "the feed gave none": identity then falls back to the link.
@@ -163,8 +166,8 @@ fn parse_strict(bytes: &[u8], url: &Url) -> Result<Feed, String> {
     // feed-rs can panic inside quick-xml on UTF-16 input; one bad feed must not end the run.
     match std::panic::catch_unwind(AssertUnwindSafe(|| parser.parse(bytes))) {
         Ok(Ok(feed)) => Ok(feed),
-        Ok(Err(err)) => Err(err.to_string()),
-        Err(_) => Err("the feed parser failed on this document (unsupported encoding?)".into()),
+        Ok(Err(err)) => Err(FeedError::Parse(err)),
+        Err(_) => Err(FeedError::ParserFailed),
     }
 }
 

@@ -79,7 +79,7 @@ impl Scanner<'_> {
         let bytes = text.as_bytes();
         let mut pos = 0;
         while pos < bytes.len() && self.out.entries.len() < self.max_entries {
-            let Some(offset) = memchr(b'<', &bytes[pos..]) else {
+            let Some(offset) = memchr::memchr(b'<', &bytes[pos..]) else {
                 break;
             };
             let at = pos + offset;
@@ -389,10 +389,6 @@ fn decode_entities(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 use super::Metrics;
+use crate::chain::Chain;
 use crate::health::Heartbeat;
 
 /// Connections served at once; more wait in the listen backlog. Scrapers and health probes
@@ -72,7 +73,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(err) => {
-                    warn!(error = %err, "metrics: cannot accept a connection");
+                    warn!(error = %Chain(&err), "metrics: cannot accept a connection");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                     continue;
                 }
@@ -87,7 +88,9 @@ pub async fn serve(
             let connection = http.serve_connection(TokioIo::new(stream), service);
             match tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
                 Ok(Ok(())) => {}
-                Ok(Err(err)) => debug!(peer = %peer, error = %err, "metrics: connection failed"),
+                Ok(Err(err)) => {
+                    debug!(peer = %peer, error = %Chain(&err), "metrics: connection failed")
+                }
                 Err(_) => debug!(peer = %peer, "metrics: connection timed out"),
             }
             drop(permit);

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use tracing::{debug, instrument, warn};
 
 use super::{Context, JobError, blocking};
+use crate::chain::Chain;
 use crate::config::FeedConfig;
 use crate::fetch::feed::{self, ParsedFeed};
 use crate::fetch::{FetchError, FetchOutcome, Fetched, Response, Validators};
@@ -97,8 +98,8 @@ fn failed_job(ctx: &Context, feed: &FeedConfig, err: &JobError, started: Instant
             )
         }
         None => {
-            warn!(error = %err, "feed job failed to store its result");
-            err.to_string()
+            warn!(error = %Chain(err), "feed job failed to store its result");
+            crate::chain::text(err)
         }
     };
     ctx.metrics.fetch_error(Target::Feed, "store");
@@ -323,7 +324,7 @@ async fn read_body(
         Err(err) => {
             fetch.error_kind = Some("parse");
             fetch.outcome = Outcome::Failed { errors };
-            fail(fetch, err.to_string());
+            fail(fetch, crate::chain::text(&err));
         }
     }
     Ok(())

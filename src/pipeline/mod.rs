@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use tracing::{info, warn};
 
+use crate::chain::Chain;
 use crate::config::{Config, Settings};
 use crate::fetch::{ClientOptions, FetchError, Fetcher};
 use crate::metrics::Metrics;
@@ -173,7 +174,7 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
     // a search right after it finds every item. The items are stored either way: a failure
     // leaves them queued for the next poll, and does not fail this one.
     if let Err(err) = ctx.db.index_all_pending().await {
-        warn!(error = %err, "cannot index new items for search; they stay queued");
+        warn!(error = %Chain(&err), "cannot index new items for search; they stay queued");
     }
     Ok((reports, round))
 }

@@ -17,6 +17,8 @@ use tracing::warn;
 
 use super::{Context as _, Result, Store, StoreError};
 
+use crate::chain::Chain;
+
 /// Shortest time between two background checkpoints, so a busy writer costs a few fsyncs a
 /// second, not one per transaction.
 const GAP: Duration = Duration::from_millis(250);
@@ -118,7 +120,7 @@ fn run(conn: &Connection, shared: &(Mutex<Signal>, Condvar), path: &Path) {
             Ok(()) => failing = false,
             Err(err) => {
                 if !failing {
-                    warn!(database = %path.display(), error = %err, "background checkpoint failed; the writer checkpoints instead");
+                    warn!(database = %path.display(), error = %Chain(&err), "background checkpoint failed; the writer checkpoints instead");
                 }
                 failing = true;
             }

@@ -355,7 +355,10 @@ mod tests {
         assert!(state.gone && state.error_count == 2);
 
         let edited = feed_line_with(url, Some("Test"), "interval 1h");
-        assert_eq!(store.sync_feeds(std::slice::from_ref(&edited)).unwrap(), vec![url]);
+        assert_eq!(
+            store.sync_feeds(std::slice::from_ref(&edited)).unwrap(),
+            vec![url]
+        );
         let state = store.feed(url).unwrap().unwrap();
         assert!(!state.gone, "{state:?}");
         assert_eq!(state.error_count, 0);

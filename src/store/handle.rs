@@ -19,6 +19,7 @@ use super::{
     Baseline, Checkpointer, FeedCommit, FetchRecord, FigureWrite, GroupMember, ItemFilter,
     MatchFilter, MatchWrite, Pruned, Result, SavedItem, Store, StoreError,
 };
+use crate::chain::Chain;
 use crate::extract::page::PageVersion;
 use crate::model::{
     Article, FeedLine, FeedState, FigureRow, Item, ItemKey, MatchRow, StoredArticle, StoredItem,
@@ -80,7 +81,7 @@ impl Db {
     pub fn start(mut store: Store) -> Result<Db> {
         // Without it the writer checkpoints itself, as SQLite does by default: slower, not wrong.
         let checkpointer = store.checkpoint_in_background().unwrap_or_else(|err| {
-            warn!(error = %err, "cannot checkpoint in the background");
+            warn!(error = %Chain(&err), "cannot checkpoint in the background");
             None
         });
         let path = store.path().to_path_buf();
@@ -521,7 +522,7 @@ fn index_step(store: &mut Store, limit: usize) -> bool {
             more
         }
         Err(err) => {
-            warn!(error = %err, "cannot index new items for search; they stay queued");
+            warn!(error = %Chain(&err), "cannot index new items for search; they stay queued");
             false
         }
     }

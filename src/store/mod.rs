@@ -56,7 +56,7 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or created.
-    #[error("cannot open database {path}: {source}")]
+    #[error("cannot open database {path}")]
     Open {
         /// The database path.
         path: PathBuf,
@@ -64,7 +64,7 @@ pub enum StoreError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Applying the schema failed.
-    #[error("cannot migrate database {path}: {source}")]
+    #[error("cannot migrate database {path}")]
     Migrate {
         /// The database path.
         path: PathBuf,
@@ -72,7 +72,7 @@ pub enum StoreError {
         source: rusqlite_migration::Error,
     },
     /// The database thread could not be started.
-    #[error("cannot start the database thread for {path}: {source}")]
+    #[error("cannot start the database thread for {path}")]
     Thread {
         /// The database path.
         path: PathBuf,
@@ -88,7 +88,7 @@ pub enum StoreError {
         why: &'static str,
     },
     /// A statement failed.
-    #[error("database: {what}: {source}")]
+    #[error("database: {what}")]
     Sql {
         /// What was being done, naming the object.
         what: String,

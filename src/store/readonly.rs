@@ -14,6 +14,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{MIGRATIONS, Result, Store, StoreError};
 
+use crate::chain::Chain;
+
 /// Why a database cannot be read as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadOnlyError {
@@ -59,7 +61,7 @@ impl Store {
             Ok(conn) => conn,
             Err(err) if !wal_path(path).exists() => {
                 // No daemon has it open: the main file is complete and may be read as is.
-                tracing::debug!(error = %err, "read-only open failed; reading as immutable");
+                tracing::debug!(error = %Chain(&err), "read-only open failed; reading as immutable");
                 open_checked(path, true).map_err(|e| open_error(Box::new(e)))?
             }
             Err(err) => return Err(open_error(Box::new(err))),
@@ -186,7 +188,7 @@ mod tests {
         drop(conn);
         let err = match Store::open_readonly(&path) {
             Ok(_) => panic!("an old schema was accepted"),
-            Err(err) => format!("{err:#}"),
+            Err(err) => crate::chain::text(&err),
         };
         assert!(err.contains("older than"), "{err}");
         assert!(!wal_path(&path).exists());

@@ -97,14 +97,7 @@ impl Fingerprint {
 
     /// The fingerprint as hex.
     pub fn finish(self) -> String {
-        self.0
-            .finalize()
-            .iter()
-            .fold(String::with_capacity(64), |mut hex, b| {
-                use std::fmt::Write;
-                let _ = write!(hex, "{b:02x}");
-                hex
-            })
+        format!("{:x}", self.0.finalize())
     }
 }
 

@@ -104,11 +104,7 @@ fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|k| from + k)
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|k| from + k)
 }
 
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

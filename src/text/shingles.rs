@@ -31,11 +31,7 @@ fn fnv1a(words: &[&str]) -> u64 {
 
 /// The sorted bottom-k sketch of a text's hashed 4-word shingles (texts under 4 words give one shingle).
 pub fn shingles(text: &str) -> Vec<u64> {
-    let mut end = text.len().min(MAX_TEXT);
-    while end > 0 && !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let norm = normalize(&text[..end]);
+    let norm = normalize(&text[..text.floor_char_boundary(MAX_TEXT)]);
     let words: Vec<&str> = norm
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
