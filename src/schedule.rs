@@ -5,7 +5,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::fetch::CacheHints;
+/// Caching hints a response carried, for the scheduler.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheHints {
+    /// `Cache-Control: max-age`.
+    pub max_age: Option<Duration>,
+    /// `Expires`.
+    pub expires: Option<DateTime<Utc>>,
+}
 
 /// Hard cap on any wait, even one a server asks for.
 pub const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);

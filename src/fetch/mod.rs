@@ -19,6 +19,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
+pub use crate::schedule::CacheHints;
 pub use guard::is_public;
 pub use limits::{HostLimits, registrable_domain};
 
@@ -107,15 +108,6 @@ pub struct Validators {
     pub etag: Option<String>,
     /// `Last-Modified` → `If-Modified-Since`.
     pub last_modified: Option<String>,
-}
-
-/// Caching hints a response carried, for the scheduler.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CacheHints {
-    /// `Cache-Control: max-age`.
-    pub max_age: Option<Duration>,
-    /// `Expires`.
-    pub expires: Option<DateTime<Utc>>,
 }
 
 /// A complete 2xx response.

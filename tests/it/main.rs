@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_fuzz;
 mod hostile_util;
 mod items;
+mod layers;
 mod liberal;
 mod opml;
 mod poll;
