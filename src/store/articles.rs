@@ -162,3 +162,99 @@ pub(super) fn decode_shingles(bytes: &[u8]) -> Vec<u64> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FigureKind, Qualifier};
+
+    fn page(text: &str, hash: &str, figures: Vec<Observation>) -> PageVersion {
+        PageVersion {
+            article: Article {
+                text: text.into(),
+                ..Article::default()
+            },
+            hash: hash.into(),
+            shingles: vec![3, 1, 2],
+            figures,
+        }
+    }
+
+    fn killed(value: u64) -> Observation {
+        Observation {
+            kind: FigureKind::Killed,
+            value,
+            qualifier: Qualifier::AtLeast,
+            sentence: format!("At least {value} people were killed."),
+            term: "killed".into(),
+        }
+    }
+
+    fn save(store: &mut Store, url: &str, page: &PageVersion) -> bool {
+        let version = ArticleVersion {
+            url,
+            page,
+            etag: None,
+            last_modified: None,
+        };
+        store.save_article(&version, Utc::now()).unwrap()
+    }
+
+    #[test]
+    fn versions_keep_their_figures_and_are_read_in_one_query() {
+        let mut store = Store::memory().unwrap();
+        assert!(save(
+            &mut store,
+            "https://a.example/1",
+            &page("a", "h1", vec![killed(4)])
+        ));
+        assert!(save(
+            &mut store,
+            "https://a.example/2",
+            &page("b", "h2", vec![])
+        ));
+        // The same version again is not new; a changed one is, with its own figures.
+        assert!(!save(
+            &mut store,
+            "https://a.example/1",
+            &page("a", "h1", vec![killed(4)])
+        ));
+        assert!(save(
+            &mut store,
+            "https://a.example/2",
+            &page("c", "h3", vec![killed(9)])
+        ));
+        let urls = [
+            "https://a.example/1",
+            "https://a.example/2",
+            "https://a.example/none",
+        ]
+        .map(String::from);
+        let got = store.articles(&urls).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got["https://a.example/1"].figures, Some(vec![killed(4)]));
+        assert_eq!(got["https://a.example/2"].figures, Some(vec![killed(9)]));
+        assert_eq!(got["https://a.example/2"].shingles, vec![3, 1, 2]);
+        assert_eq!(
+            Some(&got["https://a.example/1"]),
+            store.article(&urls[0]).unwrap().as_ref()
+        );
+    }
+
+    #[test]
+    fn a_version_stored_without_figures_gets_them_when_seen_again() {
+        let mut store = Store::memory().unwrap();
+        save(&mut store, "https://a.example/1", &page("a", "h1", vec![]));
+        store
+            .conn
+            .execute("UPDATE articles SET figures = NULL", [])
+            .unwrap();
+        let url = "https://a.example/1";
+        assert_eq!(store.article(url).unwrap().unwrap().figures, None);
+        assert!(!save(&mut store, url, &page("a", "h1", vec![killed(2)])));
+        assert_eq!(
+            store.article(url).unwrap().unwrap().figures,
+            Some(vec![killed(2)])
+        );
+    }
+}

@@ -141,3 +141,29 @@ fn verdict_of(text: &str) -> Verdict {
         Verdict::Rejected
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storys_verdicts_are_read_in_one_go_and_agree_with_the_single_read() {
+        let mut store = Store::memory().unwrap();
+        let at = Utc::now();
+        for (story, url, verdict) in [
+            ("flood", "https://a.example/1", Verdict::Confirmed),
+            ("flood", "https://a.example/2", Verdict::Rejected),
+            ("quake", "https://a.example/1", Verdict::Rejected),
+        ] {
+            store.set_verdict(story, url, verdict, at).unwrap();
+        }
+        let flood = store.verdicts("flood").unwrap();
+        assert_eq!(flood.len(), 2);
+        assert_eq!(flood["https://a.example/1"], Verdict::Confirmed);
+        assert_eq!(flood["https://a.example/2"], Verdict::Rejected);
+        for (url, verdict) in &flood {
+            assert_eq!(store.verdict("flood", url).unwrap(), Some(*verdict));
+        }
+        assert!(store.verdicts("none").unwrap().is_empty());
+    }
+}

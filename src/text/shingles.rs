@@ -85,16 +85,16 @@ pub fn similarity(a: &[u64], b: &[u64]) -> f64 {
 mod tests {
     use super::*;
 
-    const WIRE: &str = "Rescue teams in the hill town of Ostrava Nova pulled two more survivors from a collapsed \
-        apartment block on Tuesday, officials said, as the number of dead from the earthquake rose to 41. \
-        The regional governor said 212 people had been treated in hospital and that search dogs were \
-        working through the night. Aftershocks continued to rattle the valley.";
+    const WIRE: &str = "Ferry crews on the northern lakes were told to stay in port on Friday after \
+        gale-force winds tore the roof from a terminal building, the operator said. Two passengers \
+        were treated for minor injuries and more than forty sailings were cancelled. Engineers \
+        expect the terminal to reopen once the storm passes and the pier has been inspected.";
 
     #[test]
     fn retitled_wire_copy_is_similar_and_other_news_is_not() {
-        let a = shingles(&format!("Quake toll rises to 41\n\n{WIRE}"));
+        let a = shingles(&format!("Lake ferries halted by gale\n\n{WIRE}"));
         let b = shingles(&format!(
-            "Earthquake: two more survivors found — {WIRE} (Reporting by staff.)"
+            "Storm: terminal roof torn off — {WIRE} (Reporting by staff.)"
         ));
         let c = shingles(
             "The central bank raised its key interest rate by a quarter point on Tuesday, citing stubborn inflation in services and rents.",
