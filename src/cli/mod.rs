@@ -5,6 +5,7 @@ mod check;
 mod completions;
 mod digest;
 mod extract;
+mod features;
 mod feeds;
 mod figures;
 mod items;
@@ -68,6 +69,8 @@ pub enum Command {
     Track(track::Args),
     /// Re-judge every stored item after a story's entities or aliases changed.
     Rematch(rematch::Args),
+    /// Measure every stored item of a story at both stages and print the evidence (JSON lines).
+    Features(features::Args),
     /// Mark an item as a follow-up of a story, whatever the automatic judgement says.
     Confirm(verdict::Args),
     /// Mark an item as not a follow-up of a story, whatever the automatic judgement says.
@@ -214,6 +217,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(config_path)?;
             let store = open_store(&config)?;
             rematch::run(args, config, store)
+        }
+        Command::Features(args) => {
+            let config = load_config(config_path)?;
+            let store = open_store(&config)?;
+            features::run(args, config, store)
         }
         Command::Confirm(args) => {
             let config = load_config(config_path)?;

@@ -137,6 +137,66 @@ pub async fn rematch(
     Ok(report)
 }
 
+/// One stored item measured against a story, by stage 1 (title and summary) and stage 2
+/// (with its article, fetched when not stored): what `followup features` prints and what
+/// the decision's weights are fitted on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measured {
+    /// The item.
+    pub item: StoredItem,
+    /// Stage 1's judgement.
+    pub stage1: crate::story::Judgement,
+    /// Stage 2's judgement; its evidence says whether the article was read.
+    pub stage2: crate::story::Judgement,
+}
+
+/// Measures every stored item in a story's window at both stages, fetching the articles
+/// that are not stored (robots.txt and the per-host limits apply). Nothing is stored but
+/// the articles.
+pub async fn measure(ctx: &Context, story_id: &str) -> Result<Vec<Measured>, JobError> {
+    let specs = prepare(ctx).await?;
+    let Some(index) = specs.iter().position(|s| s.id == story_id) else {
+        return Ok(Vec::new());
+    };
+    let matcher = weighed_matcher(ctx, &specs).await?;
+    let items = ctx
+        .db
+        .items(ItemFilter {
+            limit: usize::MAX >> 1,
+            ..Default::default()
+        })
+        .await?;
+    let wanted: Vec<Candidate> = items
+        .into_iter()
+        .filter(|i| round::in_window(&specs[index], i.published))
+        .map(|i| (index, i))
+        .collect();
+    let stage1: HashMap<i64, crate::story::Judgement> = wanted
+        .iter()
+        .map(|(_, item)| {
+            let fields = crate::story::Fields {
+                title: &item.title,
+                summary: &item.summary,
+                article: None,
+                published: item.published,
+            };
+            (item.id, matcher.judge(index, &fields))
+        })
+        .collect();
+    let (decisions, _) = judge_wanted(ctx, &specs, &matcher, wanted, &HashSet::new()).await?;
+    Ok(decisions
+        .into_iter()
+        .filter_map(|d| {
+            let stage1 = stage1.get(&d.item.id)?.clone();
+            Some(Measured {
+                item: d.item,
+                stage1,
+                stage2: d.judgement,
+            })
+        })
+        .collect())
+}
+
 /// The matcher for `specs`, weighed by the stored background corpus as it is read.
 async fn weighed_matcher(ctx: &Context, specs: &[StorySpec]) -> Result<Matcher, JobError> {
     let counter = ctx

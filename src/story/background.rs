@@ -28,6 +28,23 @@ pub struct BackgroundCounter {
     /// Term → (documents, last document counted), so a term repeated in one text counts
     /// once without a set per text.
     terms: TermMap<(u64, usize)>,
+    /// Name token → (documents, last document counted), likewise.
+    name_tokens: TermMap<(u64, usize)>,
+}
+
+/// Counts `key` once for document `doc`.
+fn count_once(map: &mut TermMap<(u64, usize)>, key: &str, doc: usize) {
+    match map.get_mut(key) {
+        Some((count, last)) => {
+            if *last != doc {
+                *count += 1;
+                *last = doc;
+            }
+        }
+        None => {
+            map.insert(key.to_string(), (1, doc));
+        }
+    }
 }
 
 impl BackgroundCounter {
@@ -37,6 +54,7 @@ impl BackgroundCounter {
             matcher: Matcher::build(specs, &Background::default()),
             bg: Background::default(),
             terms: TermMap::default(),
+            name_tokens: TermMap::default(),
         }
     }
 
@@ -48,17 +66,9 @@ impl BackgroundCounter {
             *self.bg.names.entry(name).or_default() += 1;
         }
         let terms = &mut self.terms;
-        topic::for_each_term(text, |term| match terms.get_mut(term) {
-            Some((count, last)) => {
-                if *last != doc {
-                    *count += 1;
-                    *last = doc;
-                }
-            }
-            None => {
-                terms.insert(term.to_string(), (1, doc));
-            }
-        });
+        topic::for_each_term(text, |term| count_once(terms, term, doc));
+        let tokens = &mut self.name_tokens;
+        topic::for_each_name_token(text, |token, _| count_once(tokens, token, doc));
     }
 
     /// The matcher, weighed by what was counted.
@@ -67,8 +77,10 @@ impl BackgroundCounter {
             mut matcher,
             mut bg,
             terms,
+            name_tokens,
         } = self;
         bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
+        bg.name_tokens = name_tokens.into_iter().map(|(t, (n, _))| (t, n)).collect();
         matcher.set_background(&bg);
         matcher
     }
@@ -127,6 +139,7 @@ mod tests {
             title: "Valdora flood toll rises",
             summary: "",
             article: None,
+            published: None,
         };
         assert_eq!(listed.judge(0, &fields), streamed.judge(0, &fields));
     }

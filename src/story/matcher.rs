@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind};
 use serde::{Deserialize, Serialize};
 
+use super::evidence::{self, Evidence, ItemProfile, NameEvidence, Profile};
 use super::topic::{self, TopicVector};
 use super::weights::{Background, name_specificity};
 use super::{Field, Fields, Hit, Judgement, StorySpec};
@@ -67,6 +68,10 @@ pub struct StoryInfo {
     baseline_texts: Vec<(String, f64)>,
     /// The baseline's content-word vector.
     topic: TopicVector,
+    /// What the evidence compares items with.
+    profile: Profile,
+    /// The spec, kept to rebuild the profile when the background changes.
+    spec: StorySpec,
 }
 
 /// Who a pattern belongs to.
@@ -117,6 +122,10 @@ pub struct PreparedItem {
     hits: [Vec<ScanHit>; 3],
     /// Topical similarity with each story's baseline, by story index.
     topical: Vec<f64>,
+    /// Its lead and name vectors.
+    profile: ItemProfile,
+    /// When it was published.
+    published: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Every story's names in one automaton, with weights and baselines for judging.
@@ -443,6 +452,8 @@ impl Matcher {
                 exclude: spec.exclude.clone(),
                 topic: TopicVector::build(&refs, bg),
                 baseline_texts: texts,
+                profile: Profile::build(spec, bg),
+                spec: spec.clone(),
             });
         }
         let ac = AhoCorasick::builder()
@@ -474,6 +485,7 @@ impl Matcher {
                 .map(|(t, w)| (t.as_str(), *w))
                 .collect();
             s.topic = TopicVector::build(&refs, bg);
+            s.profile = Profile::build(&s.spec, bg);
         }
         self.bg = bg.clone();
     }
@@ -547,7 +559,7 @@ impl Matcher {
         let item = self.prepare(&Fields {
             title,
             summary,
-            article: None,
+            ..Fields::default()
         });
         // One scan finds the stories with any name in the item; only those are judged.
         let mut hit: Vec<usize> = item
@@ -581,6 +593,8 @@ impl Matcher {
         PreparedItem {
             hits,
             topical: topic::cosines(&item_texts, &self.bg, &baselines),
+            profile: ItemProfile::build(fields, &self.bg),
+            published: fields.published,
         }
     }
 
@@ -665,6 +679,17 @@ impl Matcher {
         // summary whose topic alone would clear the threshold earn an article fetch too; the
         // article must still name the story to make a follow-up.
         let candidate = named_early || TOPIC_FACTOR * topical >= THRESHOLD;
+        let evidence = evidence::measure(
+            &info.profile,
+            &item.profile,
+            topical,
+            NameEvidence {
+                entity_score,
+                anchors: anchor_share(info, &best),
+                lone,
+            },
+            item.published,
+        );
         let mut hits: Vec<Hit> = best
             .iter()
             .filter_map(|(&ei, &(w, ni, field, _))| {
@@ -686,8 +711,22 @@ impl Matcher {
             topical,
             excluded: None,
             hits,
+            evidence,
         }
     }
+}
+
+/// Share of the weight of the story's headline entities that an item's hits name.
+fn anchor_share(info: &StoryInfo, best: &HashMap<usize, (f64, usize, Field, bool)>) -> f64 {
+    let (mut found, mut all) = (0.0, 0.0);
+    for (i, e) in info.entities.iter().enumerate().filter(|(_, e)| e.in_title) {
+        let w = e.name_weights.iter().copied().fold(0.0, f64::max);
+        all += w;
+        if best.contains_key(&i) {
+            found += w;
+        }
+    }
+    if all > 0.0 { found / all } else { 0.0 }
 }
 
 /// The judgement of an item that names nothing of the story.
@@ -700,6 +739,7 @@ fn no_match() -> Judgement {
         topical: 0.0,
         excluded: None,
         hits: Vec::new(),
+        evidence: Evidence::default(),
     }
 }
 
@@ -746,6 +786,7 @@ mod tests {
                 title,
                 summary,
                 article: Some(article),
+                published: None,
             },
         )
     }
@@ -757,6 +798,7 @@ mod tests {
             title: "Floodwater kills concertgoers as river bursts its banks during rock concert",
             summary: "Rescuers pulled dozens of concertgoers from the flooded stands.",
             article: None,
+            published: None,
         };
         assert!(m.judge(0, &on_topic).candidate);
         assert_eq!(m.candidates(on_topic.title, on_topic.summary), vec![0]);
@@ -764,6 +806,7 @@ mod tests {
             title: "Central bank holds interest rates steady",
             summary: "Inflation eased in May.",
             article: None,
+            published: None,
         };
         assert!(!m.judge(0, &off_topic).candidate);
         // Fetched, the article must still name the story.

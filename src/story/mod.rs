@@ -9,6 +9,7 @@
 
 pub mod background;
 pub mod dedupe;
+pub mod evidence;
 pub mod matcher;
 pub mod round;
 pub mod timeline;
@@ -68,6 +69,8 @@ pub struct Fields<'a> {
     pub summary: &'a str,
     /// Article main text, once fetched.
     pub article: Option<&'a str>,
+    /// When the item (or its page) says it was published.
+    pub published: Option<DateTime<Utc>>,
 }
 
 /// One name found in an item, with the weight it contributed.
@@ -100,4 +103,7 @@ pub struct Judgement {
     pub excluded: Option<String>,
     /// Every entity hit, best weight per entity, strongest first.
     pub hits: Vec<Hit>,
+    /// The measured evidence the decision weighs.
+    #[serde(default)]
+    pub evidence: evidence::Evidence,
 }

@@ -143,6 +143,9 @@ pub fn decide(
             title: &item.title,
             summary: &item.summary,
             article: page.map(|p| p.article.text.as_str()),
+            published: item
+                .published
+                .or_else(|| page.and_then(|p| p.article.published)),
         };
         let judgement = matcher.judge(index, &fields);
         let verdict = item
@@ -438,6 +441,7 @@ mod tests {
                 topical: 0.0,
                 excluded: None,
                 hits: vec![],
+                evidence: Default::default(),
             },
             followup,
         };

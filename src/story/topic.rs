@@ -4,9 +4,9 @@
 //! "collapsed"), each weighted by its rarity, so two texts about the same kind of event in the
 //! same words score high and an unrelated item sharing only a country scores low.
 
-use super::weights::{Background, TermMap, weight_from_prior};
+use super::weights::{Background, TermMap, name_token_weight, weight_from_prior};
 use crate::text::normalize::normalize;
-use crate::text::prior::{facts, idf_prior_of};
+use crate::text::prior::{facts, idf_prior_of, token_rarity};
 
 /// Longest text read, so huge inputs cost bounded work.
 const MAX_TEXT: usize = 300_000;
@@ -132,6 +132,49 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str, f64)) {
                 stemmed.as_str()
             };
             f(s, idf_prior_of(n, facts));
+        }
+    }
+}
+
+/// Calls `f(token, prior)` for each token of the names in a text: capitalised words
+/// mid-sentence, and at a sentence start or in a Title Case line those that are no ordinary
+/// word; function words, weekdays, months and honorifics left out. `prior` is how specific
+/// the token is in everyday news ([`token_rarity`]). Where [`for_each_term`] reads what
+/// happened, this reads who and where.
+pub fn for_each_name_token(text: &str, mut f: impl FnMut(&str, f64)) {
+    let text = bounded(text);
+    let mut raw: Vec<(&str, bool)> = Vec::new();
+    let mut norm = String::new();
+    for line in text.split('\n') {
+        raw.clear();
+        split_words(line, &mut raw);
+        let (mut long, mut caps) = (0usize, 0usize);
+        for (w, _) in &raw {
+            if char_len(w) >= 4 {
+                long += 1;
+                caps += usize::from(starts_upper(w));
+            }
+        }
+        let title_case = long >= 3 && caps * 5 >= long * 4;
+        for &(w, sentence_start) in &raw {
+            if !starts_upper(w) || char_len(w) < 2 {
+                continue;
+            }
+            normalize_word(w, &mut norm);
+            let n = norm.as_str();
+            let facts = facts(n);
+            if facts.stopword || facts.calendar || facts.honorific {
+                continue;
+            }
+            let plain_word = facts.level > 0 && !facts.news;
+            let all_caps = w
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+            if plain_word && (sentence_start || title_case) && !all_caps {
+                continue;
+            }
+            f(n, token_rarity(n));
         }
     }
 }
@@ -265,6 +308,39 @@ pub fn cosines(texts: &[(&str, f64)], bg: &Background, others: &[&TopicVector]) 
 }
 
 impl TopicVector {
+    /// The vector of the names in the given texts (see [`for_each_name_token`]), each token
+    /// weighted by sublinear frequency × its specificity.
+    pub fn of_names(texts: &[(&str, f64)], bg: &Background) -> Self {
+        let mut tf: TermMap<(f64, f64)> = TermMap::default();
+        for (t, tw) in texts {
+            let tw = tw.max(0.0);
+            for_each_name_token(t, |token, prior| match tf.get_mut(token) {
+                Some(e) => e.0 += tw,
+                None => {
+                    tf.insert(token.to_string(), (tw, prior));
+                }
+            });
+        }
+        let mut terms: TermMap<f64> =
+            TermMap::with_capacity_and_hasher(tf.len(), Default::default());
+        terms.extend(tf.into_iter().filter_map(|(token, (n, prior))| {
+            let w = name_token_weight(prior, &token, bg);
+            (w > 0.0 && n > 0.0).then(|| (token, (1.0 + n.max(1.0).ln()) * w))
+        }));
+        Self::normalised(terms)
+    }
+
+    /// Scales a vector to unit length (an empty one stays empty).
+    fn normalised(mut terms: TermMap<f64>) -> Self {
+        let norm = terms.values().map(|v| v * v).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            for v in terms.values_mut() {
+                *v /= norm;
+            }
+        }
+        Self { terms }
+    }
+
     /// Builds the vector of the given texts, each with a weight (sublinear term frequency × word weight).
     pub fn build(texts: &[(&str, f64)], bg: &Background) -> Self {
         let tf = term_counts(texts);
@@ -276,13 +352,7 @@ impl TopicVector {
             let v = term_value(&s, counts, bg);
             (v > 0.0).then_some((s, v))
         }));
-        let norm = terms.values().map(|v| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            for v in terms.values_mut() {
-                *v /= norm;
-            }
-        }
-        Self { terms }
+        Self::normalised(terms)
     }
 
     /// Cosine similarity with another vector (0 when either is empty).

@@ -25,6 +25,8 @@ pub struct Background {
     pub names: HashMap<String, u64>,
     /// Content term → items that contain it (count with `topic::for_each_term`).
     pub terms: TermMap<u64>,
+    /// Name token → items that contain it (count with `topic::for_each_name_token`).
+    pub name_tokens: TermMap<u64>,
 }
 
 impl Background {
@@ -71,6 +73,20 @@ pub fn weight_from_prior(prior: f64, stem: &str, bg: &Background) -> f64 {
         return prior;
     }
     let corpus = scaled_idf(bg.docs, bg.terms.get(stem).copied().unwrap_or(0));
+    (1.0 - trust) * prior + trust * corpus
+}
+
+/// Informativeness of a name token, 0..1, from its shipped rarity and its document
+/// frequency in the background corpus: a surname every outlet prints daily says less.
+pub fn name_token_weight(prior: f64, token: &str, bg: &Background) -> f64 {
+    if prior <= 0.0 {
+        return 0.0;
+    }
+    let trust = bg.trust();
+    if trust <= 0.0 {
+        return prior;
+    }
+    let corpus = scaled_idf(bg.docs, bg.name_tokens.get(token).copied().unwrap_or(0));
     (1.0 - trust) * prior + trust * corpus
 }
 
