@@ -9,10 +9,17 @@
 //! more suspects"), and clauses about other events (another year, "since", "separate",
 //! comparisons, a named event the story's lead does not name).
 
+mod lexicon;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::extract::numbers::parse_number;
 use crate::model::{FigureKind, Observation, Qualifier};
+use lexicon::{
+    ABBREVIATIONS, CLAIMED, CULPRIT_NOUNS, CUSTODY_WORDS, EVENT_NOUNS, GROUP_OF, HELD_NOT_ARREST,
+    LABELS, MIGRATION_WORDS, MONTHS, OTHER_EVENT_WORDS, PERSON_NOUNS, RIGHT_STOPS, RISE_WORDS,
+    STALE_WORDS, TOLL_STOPS, UNITS, WEEKDAYS,
+};
 
 /// Text beyond this many bytes is not read: articles are far shorter, junk can be huge.
 const MAX_TEXT_BYTES: usize = 1 << 20;
@@ -193,13 +200,6 @@ fn clip(text: &str) -> &str {
     &text[..end]
 }
 
-/// Words after which a period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "rep", "sen", "gov", "prof",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
-    "vs", "etc", "inc", "ltd", "co", "jr", "approx",
-];
-
 /// Calls `f(paragraph, sentence)` for each sentence until it returns false.
 fn for_each_sentence<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str) -> bool) {
     let bytes = text.as_bytes();
@@ -342,260 +342,6 @@ fn is_any(t: Option<&Tok>, ws: &[&str]) -> bool {
     t.is_some_and(|t| ws.iter().any(|w| t.s.eq_ignore_ascii_case(w)))
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-];
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-/// Words after a number that make it a measure, a time or an age rather than a head count.
-const UNITS: &[&str] = &[
-    "%",
-    "percent",
-    "per",
-    "pc",
-    "year",
-    "years",
-    "year-old",
-    "years-old",
-    "month",
-    "months",
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "hour",
-    "hours",
-    "minute",
-    "minutes",
-    "second",
-    "seconds",
-    "am",
-    "pm",
-    "a.m",
-    "p.m",
-    "gmt",
-    "utc",
-    "et",
-    "bst",
-    "cet",
-    "km",
-    "kilometres",
-    "kilometers",
-    "miles",
-    "mile",
-    "metres",
-    "meters",
-    "metre",
-    "meter",
-    "m",
-    "feet",
-    "ft",
-    "kg",
-    "tonnes",
-    "tons",
-    "cm",
-    "mm",
-    "degrees",
-    "°",
-    "dollars",
-    "euros",
-    "pounds",
-    "roubles",
-    "rubles",
-    "yuan",
-    "yen",
-    "rupees",
-    "points",
-    "times",
-    "storeys",
-    "floors",
-];
-
-/// Words before a number that make it a label, an amount or an age.
-const LABELS: &[&str] = &[
-    "$",
-    "€",
-    "£",
-    "¥",
-    "₽",
-    "no",
-    "page",
-    "section",
-    "flight",
-    "route",
-    "magnitude",
-    "aged",
-    "age",
-    "ages",
-    "number",
-    "article",
-    "chapter",
-    "room",
-    "gate",
-    "platform",
-    "level",
-    "category",
-];
-
-/// Words that end the right-hand scan: a new clause or comparison starts.
-const RIGHT_STOPS: &[&str] = &[
-    "and", "or", "but", "while", "as", "after", "because", "when", "than", "if", "whereas",
-    "before", "until", "though", "although", "among",
-];
-
-/// Words that end the left-hand scan for a toll noun.
-const TOLL_STOPS: &[&str] = &[
-    "and", "but", "while", "as", "because", "when", "which", "who", "whereas", "although",
-];
-
-/// Words that mean a figure is not the current one.
-const STALE_WORDS: &[&str] = &[
-    "initially",
-    "originally",
-    "previously",
-    "earlier",
-    "initial",
-];
-
-/// Words that put a clause on another event.
-const OTHER_EVENT_WORDS: &[&str] = &["separate", "separately", "previous", "unrelated", "similar"];
-
-/// Words that name an event: a capitalised name before one is a named event.
-const EVENT_NOUNS: &[&str] = &[
-    "attack",
-    "attacks",
-    "bombing",
-    "bombings",
-    "blast",
-    "explosion",
-    "siege",
-    "shooting",
-    "shootings",
-    "massacre",
-    "earthquake",
-    "quake",
-    "flood",
-    "floods",
-    "flooding",
-    "hurricane",
-    "typhoon",
-    "cyclone",
-    "storm",
-    "fire",
-    "blaze",
-    "wildfire",
-    "collapse",
-    "crash",
-    "disaster",
-    "tsunami",
-    "eruption",
-    "stampede",
-    "derailment",
-    "landslide",
-    "tornado",
-    "rampage",
-    "hostage-taking",
-    "tragedy",
-];
-
-/// Words that say the reporting is about migration, not the story's arrests.
-const MIGRATION_WORDS: &[&str] = &[
-    "immigration",
-    "migrant",
-    "migrants",
-    "migration",
-    "visa",
-    "visas",
-    "deportation",
-    "deported",
-    "deport",
-    "undocumented",
-    "residency",
-    "permits",
-];
-
-/// Custody words that make "N suspects" an arrest count.
-const CUSTODY_WORDS: &[&str] = &[
-    "arrest",
-    "arrested",
-    "arrests",
-    "detained",
-    "detention",
-    "custody",
-    "court",
-    "charged",
-    "remanded",
-    "jailed",
-    "held",
-    "trial",
-    "prison",
-    "jail",
-];
-
-/// Verbs between a toll noun and its number that report a change.
-const RISE_WORDS: &[&str] = &[
-    "rose",
-    "risen",
-    "rises",
-    "rise",
-    "climbed",
-    "climbs",
-    "reached",
-    "reaches",
-    "hit",
-    "hits",
-    "increased",
-    "jumped",
-    "jumps",
-    "grew",
-    "revised",
-    "raised",
-    "now",
-    "topped",
-    "passed",
-    "climb",
-    "rising",
-    "bringing",
-    "brings",
-    "taking",
-    "takes",
-    "pushing",
-    "revises",
-    "revise",
-    "raises",
-    "raise",
-    "raising",
-    "revising",
-];
-
 /// A kind word ("killed") at `k`, possibly two or three words long, as a right-hand trigger.
 fn right_trigger(toks: &[Tok], k: usize) -> Option<(FigureKind, usize)> {
     use FigureKind::*;
@@ -661,12 +407,6 @@ fn right_trigger(toks: &[Tok], k: usize) -> Option<(FigureKind, usize)> {
     }
     None
 }
-
-/// Words after "held" that make it something other than custody.
-const HELD_NOT_ARREST: &[&str] = &[
-    "hostage", "hostages", "captive", "a", "an", "the", "their", "his", "her", "its", "talks",
-    "signs", "placards", "candles",
-];
 
 /// A verb right before a number ("killing 12") and the kind it names.
 fn left_verb(t: Option<&Tok>) -> Option<FigureKind> {
@@ -1094,86 +834,6 @@ impl<'a> Scanner<'a> {
         (hard, soft)
     }
 }
-
-/// Verbs that take lives: "claimed 12 lives", "took the lives of 12".
-const CLAIMED: &[&str] = &[
-    "claimed", "claiming", "claims", "claim", "took", "taken", "taking", "take", "cost", "costing",
-    "costs",
-];
-
-/// Nouns that pick some people out of a group ("six members of one family").
-const GROUP_OF: &[&str] = &["members", "relatives"];
-
-/// Nouns for a person, which an ordinal may count ("a third contractor was arrested").
-const PERSON_NOUNS: &[&str] = &[
-    "suspect",
-    "person",
-    "man",
-    "woman",
-    "victim",
-    "body",
-    "arrest",
-    "teenager",
-    "teen",
-    "boy",
-    "girl",
-    "child",
-    "youth",
-    "officer",
-    "soldier",
-    "worker",
-    "contractor",
-    "builder",
-    "member",
-    "accomplice",
-    "defendant",
-    "gunman",
-    "attacker",
-    "assailant",
-    "driver",
-    "student",
-    "individual",
-    "relative",
-    "employee",
-    "official",
-    "guard",
-    "resident",
-    "passenger",
-    "patient",
-    "civilian",
-    "brother",
-    "son",
-    "daughter",
-    "mother",
-    "father",
-    "wife",
-    "husband",
-    "captain",
-    "pilot",
-    "owner",
-    "manager",
-];
-
-/// Nouns for the one who did it: "the suspect was arrested" is an arrest count of one.
-const CULPRIT_NOUNS: &[&str] = &[
-    "suspect",
-    "gunman",
-    "shooter",
-    "attacker",
-    "assailant",
-    "bomber",
-    "perpetrator",
-    "killer",
-    "man",
-    "woman",
-    "teenager",
-    "teen",
-    "youth",
-    "boy",
-    "girl",
-    "driver",
-    "culprit",
-];
 
 /// A reading of one number before the sentence-level checks.
 struct Hit {
