@@ -16,9 +16,18 @@ use std::collections::{HashMap, HashSet};
 use crate::extract::numbers::parse_number;
 use crate::model::{FigureKind, Observation, Qualifier};
 use lexicon::{
-    ABBREVIATIONS, CLAIMED, CULPRIT_NOUNS, CUSTODY_WORDS, EVENT_NOUNS, GROUP_OF, HELD_NOT_ARREST,
-    LABELS, MIGRATION_WORDS, MONTHS, OTHER_EVENT_WORDS, PERSON_NOUNS, RIGHT_STOPS, RISE_WORDS,
-    STALE_WORDS, TOLL_STOPS, UNITS, WEEKDAYS,
+    ABBREVIATIONS, ARREST_ADVERBS, ARREST_NOUNS, ARRESTED_WORDS, ARRESTING_VERBS, ARTICLES,
+    ASIDE_OPENERS, AUXILIARIES, CLAIMED, CLAUSE_CONJUNCTIONS, COMPARISON_WORDS, COUNT_NOUNS,
+    COUNTED_MODIFIERS, CULPRIT_NOUNS, CUSTODY_NOUNS, CUSTODY_WORDS, DETERMINERS, DIRECTION_VERBS,
+    EVENT_NOUNS, FIRST_REPORT_VERBS, GROUP_OF, HEDGE_ABOUT, HEDGE_FEWER, HEDGE_JUST, HEDGE_MANY,
+    HEDGE_MORE, HEDGE_NEARLY, HEDGE_NEGATIONS, HEDGE_OVER, HELD_NOT_ARREST, HELD_PEOPLE,
+    IN_CARE_WORDS, INCREMENT_WORDS, INJURED_WORDS, INJURING_VERBS, INJURY_NOUNS, INTO_CUSTODY,
+    KILLED_WORDS, KILLING_VERBS, LABELS, LOST_LIVES, MIGRATION_WORDS, MISSING_WORDS, MONTHS,
+    NAME_ARTICLES, OF_GROUP, OTHER_EVENT_WORDS, PAST_PERIOD_LEADS, PAST_PERIODS, PAST_TIME_WORDS,
+    PERSON_NOUNS, PLACE_PREPOSITIONS, PREPOSITIONS, RELATIVE_HEADS, RELATIVE_PRONOUNS,
+    REMAIN_WORDS, RIGHT_STOPS, RISE_WORDS, ROUNDED_UP, STALE_WORDS, SUBSET_CUES, SUBSET_FILLERS,
+    SUPERLATIVES, SUSPECT_WORDS, THAN_QUANTITIES, TOLL_ARRESTED, TOLL_INJURED, TOLL_KILLED,
+    TOLL_STOPS, UNITS, VALUE_PREPOSITIONS, WEEKDAYS, YEAR_WORDS,
 };
 
 /// Text beyond this many bytes is not read: articles are far shorter, junk can be huge.
@@ -347,59 +356,37 @@ fn right_trigger(toks: &[Tok], k: usize) -> Option<(FigureKind, usize)> {
     use FigureKind::*;
     let t = toks.get(k);
     let next = toks.get(k + 1);
-    const KILLED: &[&str] = &[
-        "killed",
-        "dead",
-        "died",
-        "deaths",
-        "fatalities",
-        "perished",
-        "drowned",
-        "murdered",
-        "slain",
-        "bodies",
-    ];
-    const INJURED: &[&str] = &["injured", "wounded", "hurt", "hospitalised", "hospitalized"];
-    const ARRESTED: &[&str] = &[
-        "arrested",
-        "detained",
-        "charged",
-        "remanded",
-        "jailed",
-        "imprisoned",
-        "apprehended",
-    ];
-    if is_any(t, KILLED) {
+    if is_any(t, KILLED_WORDS) {
         return Some((Killed, 1));
     }
     if is(t, "to") && is(next, "death") {
         return Some((Killed, 2));
     }
-    if is(t, "lost") && is_any(next, &["their", "lives"]) {
+    if is(t, "lost") && is_any(next, LOST_LIVES) {
         return Some((Killed, if is(next, "their") { 3 } else { 2 }));
     }
-    if is_any(t, INJURED) {
+    if is_any(t, INJURED_WORDS) {
         return Some((Injured, 1));
     }
-    if is_any(t, &["missing", "unaccounted"]) {
+    if is_any(t, MISSING_WORDS) {
         return Some((Missing, if is(next, "for") { 2 } else { 1 }));
     }
-    if is_any(t, ARRESTED) || is_any(t, &["arrests", "detentions"]) {
+    if is_any(t, ARRESTED_WORDS) || is_any(t, ARREST_NOUNS) {
         return Some((Arrested, 1));
     }
     if is(t, "held") && !is_any(next, HELD_NOT_ARREST) {
         return Some((Arrested, 1));
     }
-    if is_any(t, &["custody", "detention"]) {
+    if is_any(t, CUSTODY_NOUNS) {
         return Some((Arrested, 1));
     }
-    if is_any(t, &["in", "into"]) && is(next, "custody") {
+    if is_any(t, INTO_CUSTODY) && is(next, "custody") {
         return Some((Arrested, 2));
     }
     if is(t, "under") && is(next, "arrest") {
         return Some((Arrested, 2));
     }
-    if is_any(t, &["locked", "rounded"]) && is(next, "up") {
+    if is_any(t, ROUNDED_UP) && is(next, "up") {
         return Some((Arrested, 2));
     }
     if is(t, "behind") && is(next, "bars") {
@@ -411,34 +398,11 @@ fn right_trigger(toks: &[Tok], k: usize) -> Option<(FigureKind, usize)> {
 /// A verb right before a number ("killing 12") and the kind it names.
 fn left_verb(t: Option<&Tok>) -> Option<FigureKind> {
     use FigureKind::*;
-    const KILLED: &[&str] = &["killed", "killing", "kills", "kill"];
-    const INJURED: &[&str] = &[
-        "injured", "injuring", "injures", "wounded", "wounding", "wounds", "hurt", "hurting",
-    ];
-    const ARRESTED: &[&str] = &[
-        "arrested",
-        "arresting",
-        "arrests",
-        "arrest",
-        "detained",
-        "detaining",
-        "detains",
-        "detain",
-        "charged",
-        "charging",
-        "charges",
-        "jailed",
-        "jails",
-        "jailing",
-        "remanded",
-        "apprehended",
-        "held",
-    ];
-    if is_any(t, KILLED) {
+    if is_any(t, KILLING_VERBS) {
         Some(Killed)
-    } else if is_any(t, INJURED) {
+    } else if is_any(t, INJURING_VERBS) {
         Some(Injured)
-    } else if is_any(t, ARRESTED) {
+    } else if is_any(t, ARRESTING_VERBS) {
         Some(Arrested)
     } else {
         None
@@ -448,19 +412,13 @@ fn left_verb(t: Option<&Tok>) -> Option<FigureKind> {
 /// The kind a word names inside a toll phrase ("number of injured").
 fn toll_kind_word(t: Option<&Tok>) -> Option<FigureKind> {
     use FigureKind::*;
-    if is_any(
-        t,
-        &["dead", "deaths", "killed", "fatalities", "victims", "died"],
-    ) {
+    if is_any(t, TOLL_KILLED) {
         Some(Killed)
-    } else if is_any(t, &["injured", "wounded", "hurt", "injuries"]) {
+    } else if is_any(t, TOLL_INJURED) {
         Some(Injured)
-    } else if is_any(t, &["missing", "unaccounted"]) {
+    } else if is_any(t, MISSING_WORDS) {
         Some(Missing)
-    } else if is_any(
-        t,
-        &["arrests", "arrested", "detained", "detentions", "suspects"],
-    ) {
+    } else if is_any(t, TOLL_ARRESTED) {
         Some(Arrested)
     } else {
         None
@@ -475,14 +433,14 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
     if is(w2, "at") && is(w1, "least") {
         return (AtLeast, i - 2);
     }
-    if is_any(w2, &["fewer", "less"]) && is(w1, "than") {
-        return if is_any(w3, &["no", "not"]) {
+    if is_any(w2, HEDGE_FEWER) && is(w1, "than") {
+        return if is_any(w3, HEDGE_NEGATIONS) {
             (AtLeast, i - 3)
         } else {
             (UpTo, i - 2)
         };
     }
-    if is_any(w2, &["more", "greater"]) && is(w1, "than") {
+    if is_any(w2, HEDGE_MORE) && is(w1, "than") {
         return (MoreThan, i - 2);
     }
     if is(w3, "in") && is(w2, "excess") && is(w1, "of") {
@@ -491,7 +449,7 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
     if is(w2, "upwards") && is(w1, "of") {
         return (MoreThan, i - 2);
     }
-    if is(w3, "as") && is_any(w2, &["many", "much"]) && is(w1, "as") {
+    if is(w3, "as") && is_any(w2, HEDGE_MANY) && is(w1, "as") {
         return (UpTo, i - 3);
     }
     if is(w2, "up") && is(w1, "to") {
@@ -499,7 +457,7 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
         let rev = w3.is_some_and(|t| {
             toll_kind_word(Some(t)).is_some()
                 || is_any(Some(t), RISE_WORDS)
-                || is_any(Some(t), &["went", "gone", "pushed", "moved", "bumped"])
+                || is_any(Some(t), DIRECTION_VERBS)
         });
         return (if rev { Exact } else { UpTo }, i - 2);
     }
@@ -509,7 +467,7 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
     if is(w2, "an") && is(w1, "estimated") {
         return (About, i - 2);
     }
-    if is_any(w2, &["just", "well"]) && is_any(w1, &["over", "above"]) {
+    if is_any(w2, HEDGE_JUST) && is_any(w1, HEDGE_OVER) {
         return (MoreThan, i - 2);
     }
     if is(w2, "just") && is(w1, "under") {
@@ -518,24 +476,13 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
     if is(w3, "a") && is(w2, "total") && is(w1, "of") {
         return (Exact, i - 3);
     }
-    if is_any(w1, &["over", "above"]) {
+    if is_any(w1, HEDGE_OVER) {
         return (MoreThan, i - 1);
     }
-    if is_any(
-        w1,
-        &[
-            "about",
-            "around",
-            "some",
-            "roughly",
-            "approximately",
-            "approx",
-            "estimated",
-        ],
-    ) {
+    if is_any(w1, HEDGE_ABOUT) {
         return (About, i - 1);
     }
-    if is_any(w1, &["nearly", "almost", "nearing"]) {
+    if is_any(w1, HEDGE_NEARLY) {
         return (Nearly, i - 1);
     }
     if is(w1, "under") {
@@ -569,7 +516,7 @@ impl<'a> Scanner<'a> {
         let mut c: u16 = 0;
         for (i, t) in self.toks.iter().enumerate() {
             let boundary = (t.kind == Tk::Punct && ",;:()[]—–-\"“”".contains(t.s))
-                || is_any(Some(t), &["but", "while", "whereas", "although", "though"]);
+                || is_any(Some(t), CLAUSE_CONJUNCTIONS);
             if boundary && i > 0 {
                 c = c.saturating_add(1);
             }
@@ -616,15 +563,9 @@ impl<'a> Scanner<'a> {
                 return true;
             }
             // A relative clause ("…, which left 15 dead") belongs to the clause before it.
-            let rel = self.clause_head(c).is_some_and(|t| {
-                is_any(
-                    Some(t),
-                    &[
-                        "which", "when", "where", "who", "that", "killing", "leaving", "in",
-                        "during",
-                    ],
-                )
-            });
+            let rel = self
+                .clause_head(c)
+                .is_some_and(|t| is_any(Some(t), RELATIVE_HEADS));
             // Short appositives ("…in Kerman, Iran, that killed…") do not break the chain.
             let (ca, cb) = self.clause_range(c);
             let short = self.toks[ca..cb]
@@ -658,12 +599,8 @@ impl<'a> Scanner<'a> {
             // "since 2004" and "deadliest since" only reach forward: the story's own figure
             // may come first ("42 killed, the deadliest since 2004").
             if is(t, "since") {
-                let sup = (a.max(k.saturating_sub(10))..k).any(|j| {
-                    is_any(
-                        toks.get(j),
-                        &["deadliest", "worst", "bloodiest", "biggest", "largest"],
-                    )
-                });
+                let sup =
+                    (a.max(k.saturating_sub(10))..k).any(|j| is_any(toks.get(j), SUPERLATIVES));
                 let year = (k + 1..(k + 4).min(b)).any(|j| self.is_year(j));
                 if (sup || year) && k < upto {
                     return true;
@@ -685,32 +622,18 @@ impl<'a> Scanner<'a> {
             if is_any(t, OTHER_EVENT_WORDS) {
                 return true;
             }
-            if is_any(t, &["earlier", "last"])
-                && is_any(toks.get(k + 1), &["this", "year", "month"])
-            {
+            if is_any(t, PAST_PERIOD_LEADS) && is_any(toks.get(k + 1), PAST_PERIODS) {
                 return true;
             }
-            if is_any(t, &["ago", "anniversary"]) {
+            if is_any(t, PAST_TIME_WORDS) {
                 return true;
             }
             if is(t, "another") && is_any(toks.get(k + 1), EVENT_NOUNS) {
                 return true;
             }
             if k < upto
-                && (is_any(
-                    t,
-                    &[
-                        "compared",
-                        "reminiscent",
-                        "recalling",
-                        "echoing",
-                        "surpassing",
-                    ],
-                ) || (is(t, "than")
-                    && !is_any(
-                        prev,
-                        &["more", "less", "fewer", "greater", "rather", "other"],
-                    )))
+                && (is_any(t, COMPARISON_WORDS)
+                    || (is(t, "than") && !is_any(prev, THAN_QUANTITIES)))
             {
                 return true;
             }
@@ -750,7 +673,7 @@ impl<'a> Scanner<'a> {
                 s: bare,
                 kind: Tk::Word,
             });
-            if is_any(word, MONTHS) || is_any(word, WEEKDAYS) || is_any(word, &["the", "a"]) {
+            if is_any(word, MONTHS) || is_any(word, WEEKDAYS) || is_any(word, NAME_ARTICLES) {
                 break;
             }
             if names.contains(bare) {
@@ -764,11 +687,11 @@ impl<'a> Scanner<'a> {
     /// Whether the event noun at `k` is placed by a name the lead does not use
     /// ("bombings in Kerman" in a story about somewhere else).
     fn foreign_name_after(&self, k: usize, clause_end: usize, names: &StoryNames) -> bool {
-        if names.words.is_empty() || !is_any(self.toks.get(k + 1), &["in", "at", "on", "of"]) {
+        if names.words.is_empty() || !is_any(self.toks.get(k + 1), PLACE_PREPOSITIONS) {
             return false;
         }
         let mut j = k + 2;
-        if is_any(self.toks.get(j), &["the"]) {
+        if is(self.toks.get(j), "the") {
             j += 1;
         }
         let mut saw = false;
@@ -807,20 +730,7 @@ impl<'a> Scanner<'a> {
             if is_any(t, STALE_WORDS) {
                 hard = true;
             }
-            if is(t, "first")
-                && is_any(
-                    self.toks.get(k + 1),
-                    &[
-                        "reported",
-                        "said",
-                        "put",
-                        "gave",
-                        "counted",
-                        "announced",
-                        "estimated",
-                    ],
-                )
-            {
+            if is(t, "first") && is_any(self.toks.get(k + 1), FIRST_REPORT_VERBS) {
                 hard = true;
             }
             if is(t, "stood") {
@@ -955,7 +865,7 @@ fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
 /// ordinal (read elsewhere) and "another man" an increment.
 fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     let toks = &sc.toks;
-    if !is_any(toks.first(), &["the", "a", "an"]) {
+    if !is_any(toks.first(), ARTICLES) {
         return None;
     }
     // Up to three modifiers ("suspected", "34-year-old", "lone") before the head noun.
@@ -963,18 +873,7 @@ fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     let counted = toks[1..head].iter().any(|t| {
         t.kind == Tk::Punct
             || crate::extract::numbers::ordinal_value(t.s).is_some()
-            || is_any(
-                Some(t),
-                &[
-                    "another",
-                    "other",
-                    "further",
-                    "additional",
-                    "more",
-                    "second",
-                    "no",
-                ],
-            )
+            || is_any(Some(t), COUNTED_MODIFIERS)
     });
     if counted {
         return None;
@@ -982,11 +881,10 @@ fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     // An apposition ("…, Dale Brown, 34, was …") sits between the subject and its verb.
     let mut k = head + 1;
     if is(toks.get(k), ",") {
-        k = (k + 1..(k + 12).min(toks.len())).find(|&x| {
-            is(toks.get(x - 1), ",") && is_any(toks.get(x), &["was", "is", "has", "had"])
-        })?;
+        k = (k + 1..(k + 12).min(toks.len()))
+            .find(|&x| is(toks.get(x - 1), ",") && is_any(toks.get(x), AUXILIARIES))?;
     }
-    if !is_any(toks.get(k), &["was", "is", "has", "had"]) {
+    if !is_any(toks.get(k), AUXILIARIES) {
         return None;
     }
     let aux = k;
@@ -999,25 +897,7 @@ fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     }
     // "was later arrested", "was quickly taken into custody", "is being held".
     let mut skipped = 0;
-    while skipped < 2
-        && is_any(
-            toks.get(k),
-            &[
-                "later",
-                "also",
-                "quickly",
-                "swiftly",
-                "subsequently",
-                "then",
-                "being",
-                "taken",
-                "promptly",
-                "soon",
-                "eventually",
-                "formally",
-            ],
-        )
-    {
+    while skipped < 2 && is_any(toks.get(k), ARREST_ADVERBS) {
         k += 1;
         skipped += 1;
     }
@@ -1060,7 +940,7 @@ fn read_number(
         && is(toks.get(qstart - 1), "and")
         && (is_any(toks.get(qstart - 2), PERSON_NOUNS)
             || is_any(toks.get(qstart - 2), CULPRIT_NOUNS))
-        && is_any(toks.get(qstart - 3), &["the", "a", "an"]);
+        && is_any(toks.get(qstart - 3), ARTICLES);
     let mut hit = match tie_number(sc, i, j, p) {
         Some(h) => h,
         // "the blast killed a woman and two children": the verb governs both.
@@ -1129,7 +1009,7 @@ fn tie_number(
     if is_any(next, UNITS) || is_any(prev, LABELS) || is_any(prev, MONTHS) || is_any(next, MONTHS) {
         return None;
     }
-    if is(next, "-") && is_any(toks.get(j + 1), &["year", "years", "year-old"]) {
+    if is(next, "-") && is_any(toks.get(j + 1), YEAR_WORDS) {
         return None;
     }
     // "up from 133", "rose to 48 from 42": the older figure.
@@ -1138,30 +1018,12 @@ fn tie_number(
     }
     // Subsets: "including four", "among them three", "four of them", "one of the injured".
     let mut back = i;
-    while back > 0
-        && is_any(
-            toks.get(back - 1),
-            &["the", "all", "at", "least", "some", "about"],
-        )
-    {
+    while back > 0 && is_any(toks.get(back - 1), SUBSET_FILLERS) {
         back -= 1;
     }
     let before = if back > 0 { toks.get(back - 1) } else { None };
     // "his two sons": a group named by its relation to someone, not a count.
-    if is_any(
-        before,
-        &[
-            "including",
-            "among",
-            "them",
-            "whom",
-            "includes",
-            "include",
-            "his",
-            "her",
-            "their",
-        ],
-    ) {
+    if is_any(before, SUBSET_CUES) {
         return None;
     }
     // "11 of the 24 people on board": the 24 is who was there, the 11 is the count.
@@ -1175,13 +1037,7 @@ fn tie_number(
     {
         return None;
     }
-    if !of_total
-        && is(next, "of")
-        && is_any(
-            toks.get(j + 1),
-            &["them", "whom", "those", "the", "these", "which"],
-        )
-    {
+    if !of_total && is(next, "of") && is_any(toks.get(j + 1), OF_GROUP) {
         return None;
     }
     let (mut qualifier, qstart) = qualifier_before(toks, i);
@@ -1206,7 +1062,7 @@ fn tie_number(
     } else {
         None
     };
-    let increment = is_any(qprev, &["another", "further", "additional"]);
+    let increment = is_any(qprev, INCREMENT_WORDS);
     if increment {
         return None;
     }
@@ -1233,7 +1089,7 @@ fn tie_number(
         } else {
             None
         };
-        let head = head.filter(|_| is_any(qprev, &["a", "an", "the"]) && p.value >= 2)?;
+        let head = head.filter(|_| is_any(qprev, ARTICLES) && p.value >= 2)?;
         if let Some((kind, a, b)) = right_scan(sc, head + 1) {
             return Some(hit(kind, a, b, true));
         }
@@ -1269,7 +1125,7 @@ fn tie_number(
         rstart = j + 2 + m;
     }
     if let Some((kind, a, b)) = right_scan(sc, rstart) {
-        return Some(hit(kind, a, b, is_any(prev, &["now"])));
+        return Some(hit(kind, a, b, is(prev, "now")));
     }
     // "bringing to seven the number of people jailed", "raising to 12 the death toll": the
     // figure comes before the noun that says what it counts.
@@ -1277,9 +1133,7 @@ fn tie_number(
         if is(toks.get(j + 1), "death") && is(toks.get(j + 2), "toll") {
             return Some(hit(FigureKind::Killed, j + 1, j + 3, true));
         }
-        if is_any(toks.get(j + 1), &["number", "total", "count", "tally"])
-            && is(toks.get(j + 2), "of")
-        {
+        if is_any(toks.get(j + 1), COUNT_NOUNS) && is(toks.get(j + 2), "of") {
             let kind = (j + 3..(j + 6).min(toks.len())).find_map(|k| {
                 right_trigger(toks, k)
                     .map(|(kind, len)| (kind, k, k + len))
@@ -1292,7 +1146,7 @@ fn tie_number(
     }
     if let Some(kind) = left_verb(qprev) {
         // "held" only reads as custody before a count of people.
-        if !is(qprev, "held") || is_any(next, &["people", "suspects", "men", "others"]) {
+        if !is(qprev, "held") || is_any(next, HELD_PEOPLE) {
             let update = is(qprev2, "now");
             return Some(hit(kind, qstart - 1, qstart, update));
         }
@@ -1301,9 +1155,7 @@ fn tie_number(
         return Some(hit(kind, a, b, update));
     }
     // "four suspects appeared in court": a suspect count where custody is the topic.
-    if is_any(next, &["suspects", "suspected"])
-        && toks.iter().any(|t| is_any(Some(t), CUSTODY_WORDS))
-    {
+    if is_any(next, SUSPECT_WORDS) && toks.iter().any(|t| is_any(Some(t), CUSTODY_WORDS)) {
         return Some(hit(FigureKind::Arrested, j, j + 1, false));
     }
     None
@@ -1319,9 +1171,7 @@ fn right_scan(sc: &Scanner, j: usize) -> Option<(FigureKind, usize, usize)> {
         let t = &toks[k];
         if t.kind == Tk::Punct {
             // "Nine people, including the four gunmen, were detained": skip the aside.
-            let aside = (t.s == ","
-                && is_any(toks.get(k + 1), &["including", "among", "mostly", "mainly"]))
-                || t.s == "(";
+            let aside = (t.s == "," && is_any(toks.get(k + 1), ASIDE_OPENERS)) || t.s == "(";
             if !aside {
                 return None;
             }
@@ -1337,14 +1187,7 @@ fn right_scan(sc: &Scanner, j: usize) -> Option<(FigureKind, usize, usize)> {
         }
         // A new noun phrase not inside a prepositional phrase ("3 hospitals treating the
         // injured") means the kind word belongs to someone else.
-        if is_any(Some(t), &["the", "a", "an", "their", "his", "her", "its"])
-            && !is_any(
-                toks.get(k - 1),
-                &[
-                    "in", "at", "on", "of", "from", "near", "inside", "outside", "across",
-                ],
-            )
-        {
+        if is_any(Some(t), DETERMINERS) && !is_any(toks.get(k - 1), PREPOSITIONS) {
             return None;
         }
         if let Some((kind, len)) = right_trigger(toks, k) {
@@ -1354,32 +1197,10 @@ fn right_scan(sc: &Scanner, j: usize) -> Option<(FigureKind, usize, usize)> {
             }
             return Some((kind, k, k + len));
         }
-        if is_any(
-            Some(t),
-            &[
-                "remain",
-                "remains",
-                "remained",
-                "still",
-                "being",
-                "currently",
-            ],
-        ) {
+        if is_any(Some(t), REMAIN_WORDS) {
             remain = true;
         }
-        if is(Some(t), "in")
-            && is_any(
-                toks.get(k + 1),
-                &[
-                    "hospital",
-                    "hospitals",
-                    "critical",
-                    "serious",
-                    "intensive",
-                    "stable",
-                ],
-            )
-        {
+        if is(Some(t), "in") && is_any(toks.get(k + 1), IN_CARE_WORDS) {
             return None;
         }
         k += 1;
@@ -1402,16 +1223,16 @@ fn toll_scan(sc: &Scanner, qstart: usize) -> Option<(FigureKind, usize, usize, b
         if t.kind == Tk::Punct {
             // "Death toll: 143" in a summary box; "raised their count of injured, to 382".
             if (t.s == ":" && k + 1 == qstart && k > 0)
-                || (t.s == "," && is_any(toks.get(k + 1), &["to", "at"]))
+                || (t.s == "," && is_any(toks.get(k + 1), VALUE_PREPOSITIONS))
             {
                 continue;
             }
             // "The toll, which had stood at 52, rose to 61": step over the relative clause.
             if t.s == "," {
                 let open = toks[..k].iter().rposition(|x| x.s == ",");
-                if let Some(o) = open.filter(|&o| {
-                    k - o <= TOLL_WINDOW && is_any(toks.get(o + 1), &["which", "who", "that"])
-                }) {
+                if let Some(o) = open
+                    .filter(|&o| k - o <= TOLL_WINDOW && is_any(toks.get(o + 1), RELATIVE_PRONOUNS))
+                {
                     k = o;
                     continue;
                 }
@@ -1433,7 +1254,7 @@ fn toll_scan(sc: &Scanner, qstart: usize) -> Option<(FigureKind, usize, usize, b
             update = true;
         }
         let is_toll = is(Some(t), "toll");
-        let is_count = is_any(Some(t), &["number", "count", "tally", "total"]);
+        let is_count = is_any(Some(t), COUNT_NOUNS);
         // "raised the death toll to 143", "revises number injured to 360".
         if (is_toll || is_count)
             && (k.saturating_sub(4)..k).any(|j| is_any(toks.get(j), RISE_WORDS))
@@ -1442,7 +1263,7 @@ fn toll_scan(sc: &Scanner, qstart: usize) -> Option<(FigureKind, usize, usize, b
         }
         if is_toll {
             let prev = if k > 0 { toks.get(k - 1) } else { None };
-            if is_any(prev, &["injury", "injuries"]) {
+            if is_any(prev, INJURY_NOUNS) {
                 return Some((FigureKind::Injured, k - 1, k + 1, update));
             }
             let from = if is(prev, "death") { k - 1 } else { k };
