@@ -10,52 +10,34 @@
 //! comparisons, a named event the story's lead does not name).
 
 mod lexicon;
+mod sentence;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::extract::numbers::parse_number;
 use crate::model::{FigureKind, Observation, Qualifier};
 use lexicon::{
-    ABBREVIATIONS, ARREST_ADVERBS, ARREST_NOUNS, ARRESTED_WORDS, ARRESTING_VERBS, ARTICLES,
-    ASIDE_OPENERS, AUXILIARIES, CLAIMED, CLAUSE_CONJUNCTIONS, COMPARISON_WORDS, COUNT_NOUNS,
-    COUNTED_MODIFIERS, CULPRIT_NOUNS, CUSTODY_NOUNS, CUSTODY_WORDS, DETERMINERS, DIRECTION_VERBS,
-    EVENT_NOUNS, FIRST_REPORT_VERBS, GROUP_OF, HEDGE_ABOUT, HEDGE_FEWER, HEDGE_JUST, HEDGE_MANY,
-    HEDGE_MORE, HEDGE_NEARLY, HEDGE_NEGATIONS, HEDGE_OVER, HELD_NOT_ARREST, HELD_PEOPLE,
-    IN_CARE_WORDS, INCREMENT_WORDS, INJURED_WORDS, INJURING_VERBS, INJURY_NOUNS, INTO_CUSTODY,
-    KILLED_WORDS, KILLING_VERBS, LABELS, LOST_LIVES, MIGRATION_WORDS, MISSING_WORDS, MONTHS,
-    NAME_ARTICLES, OF_GROUP, OTHER_EVENT_WORDS, PAST_PERIOD_LEADS, PAST_PERIODS, PAST_TIME_WORDS,
-    PERSON_NOUNS, PLACE_PREPOSITIONS, PREPOSITIONS, RELATIVE_HEADS, RELATIVE_PRONOUNS,
-    REMAIN_WORDS, RIGHT_STOPS, RISE_WORDS, ROUNDED_UP, STALE_WORDS, SUBSET_CUES, SUBSET_FILLERS,
-    SUPERLATIVES, SUSPECT_WORDS, THAN_QUANTITIES, TOLL_ARRESTED, TOLL_INJURED, TOLL_KILLED,
-    TOLL_STOPS, UNITS, VALUE_PREPOSITIONS, WEEKDAYS, YEAR_WORDS,
+    ARREST_ADVERBS, ARREST_NOUNS, ARRESTED_WORDS, ARRESTING_VERBS, ARTICLES, ASIDE_OPENERS,
+    AUXILIARIES, CLAIMED, COMPARISON_WORDS, COUNT_NOUNS, COUNTED_MODIFIERS, CULPRIT_NOUNS,
+    CUSTODY_NOUNS, CUSTODY_WORDS, DETERMINERS, DIRECTION_VERBS, EVENT_NOUNS, FIRST_REPORT_VERBS,
+    GROUP_OF, HEDGE_ABOUT, HEDGE_FEWER, HEDGE_JUST, HEDGE_MANY, HEDGE_MORE, HEDGE_NEARLY,
+    HEDGE_NEGATIONS, HEDGE_OVER, HELD_NOT_ARREST, HELD_PEOPLE, IN_CARE_WORDS, INCREMENT_WORDS,
+    INJURED_WORDS, INJURING_VERBS, INJURY_NOUNS, INTO_CUSTODY, KILLED_WORDS, KILLING_VERBS, LABELS,
+    LOST_LIVES, MIGRATION_WORDS, MISSING_WORDS, MONTHS, NAME_ARTICLES, OF_GROUP, OTHER_EVENT_WORDS,
+    PAST_PERIOD_LEADS, PAST_PERIODS, PAST_TIME_WORDS, PERSON_NOUNS, PLACE_PREPOSITIONS,
+    PREPOSITIONS, RELATIVE_HEADS, RELATIVE_PRONOUNS, REMAIN_WORDS, RIGHT_STOPS, RISE_WORDS,
+    ROUNDED_UP, STALE_WORDS, SUBSET_CUES, SUBSET_FILLERS, SUPERLATIVES, SUSPECT_WORDS,
+    THAN_QUANTITIES, TOLL_ARRESTED, TOLL_INJURED, TOLL_KILLED, TOLL_STOPS, UNITS,
+    VALUE_PREPOSITIONS, WEEKDAYS, YEAR_WORDS,
 };
+use sentence::{MAX_SENTENCE_BYTES, Scanner, Tk, Tok, clip, for_each_sentence, is, is_any};
 
-/// Text beyond this many bytes is not read: articles are far shorter, junk can be huge.
-const MAX_TEXT_BYTES: usize = 1 << 20;
-/// Sentences longer than this are page junk (menus, scripts, lists run together), not prose.
-const MAX_SENTENCE_BYTES: usize = 1_500;
-/// Words read per sentence; the rest of an absurd sentence is ignored.
-const MAX_TOKENS: usize = 200;
 /// How many words the right-hand scan ("42 people in the hall were killed") may cross.
 const RIGHT_WINDOW: usize = 7;
 /// How many words may sit between a toll noun and its number ("death toll in the attack rose to").
 const TOLL_WINDOW: usize = 12;
 /// How many sentences at the top of the text name the story, for the other-event cue.
 const LEAD_SENTENCES: usize = 3;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tk {
-    Word,
-    Num,
-    Punct,
-}
-
-/// One word, numeral or punctuation mark of a sentence.
-#[derive(Debug, Clone, Copy)]
-struct Tok<'a> {
-    s: &'a str,
-    kind: Tk,
-}
 
 /// An observation with where and how it was said, for choosing the article's figure.
 #[derive(Debug, Clone)]
@@ -195,160 +177,6 @@ impl StoryNames {
     fn contains(&self, w: &str) -> bool {
         self.words.contains(&w.to_lowercase())
     }
-}
-
-/// The text cut to [`MAX_TEXT_BYTES`] at a character boundary.
-fn clip(text: &str) -> &str {
-    if text.len() <= MAX_TEXT_BYTES {
-        return text;
-    }
-    let mut end = MAX_TEXT_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
-/// Calls `f(paragraph, sentence)` for each sentence until it returns false.
-fn for_each_sentence<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str) -> bool) {
-    let bytes = text.as_bytes();
-    let mut para = 0;
-    let mut start = 0;
-    let mut i = 0;
-    let mut emit = |from: usize, to: usize, para: usize| -> bool {
-        let s = text[from..to].trim();
-        if s.is_empty() { true } else { f(para, s) }
-    };
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == b'\n' {
-            if !emit(start, i, para) {
-                return;
-            }
-            // A blank line starts a new paragraph.
-            let mut j = i + 1;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b'\n' {
-                para += 1;
-            }
-            start = i + 1;
-            i += 1;
-            continue;
-        }
-        if (c == b'.' || c == b'!' || c == b'?') && ends_sentence(text, i) {
-            if !emit(start, i + 1, para) {
-                return;
-            }
-            start = i + 1;
-        } else if bytes[i..].starts_with("•".as_bytes()) {
-            if !emit(start, i, para) {
-                return;
-            }
-            start = i + '•'.len_utf8();
-        }
-        i += 1;
-    }
-    emit(start, text.len(), para);
-}
-
-/// Whether the mark at byte `i` ends a sentence: space then a capital, digit or quote follows,
-/// and a period does not close an abbreviation or an initial.
-fn ends_sentence(text: &str, i: usize) -> bool {
-    let rest = &text[i + 1..];
-    let after_quotes = rest.trim_start_matches(['"', '\'', '’', '”', ')']);
-    let Some(sp) = after_quotes.chars().next() else {
-        return true;
-    };
-    if !sp.is_whitespace() {
-        return false;
-    }
-    let next = after_quotes.trim_start().chars().next();
-    if !next.is_some_and(|c| {
-        c.is_uppercase() || c.is_ascii_digit() || "\"'“‘([".contains(c) || c == '•'
-    }) {
-        return false;
-    }
-    if text.as_bytes()[i] == b'.' {
-        let before = &text[..i];
-        let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |p| {
-            p + before[p..].chars().next().map_or(1, char::len_utf8)
-        });
-        let word = &before[word_start..];
-        if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
-            return false;
-        }
-        if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
-            return false;
-        }
-    }
-    true
-}
-
-/// Splits a sentence into words, numerals and punctuation marks.
-fn tokenize<'a>(s: &'a str, out: &mut Vec<Tok<'a>>) {
-    out.clear();
-    let mut it = s.char_indices().peekable();
-    while let Some((start, c)) = it.next() {
-        if out.len() >= MAX_TOKENS {
-            return;
-        }
-        if c.is_whitespace() {
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            out.push(Tok {
-                s: &s[start..start + c.len_utf8()],
-                kind: Tk::Punct,
-            });
-            continue;
-        }
-        let numeric = c.is_ascii_digit();
-        let mut end = start + c.len_utf8();
-        let mut prev = c;
-        while let Some(&(p, d)) = it.peek() {
-            if d.is_alphanumeric() {
-                end = p + d.len_utf8();
-                prev = d;
-                it.next();
-                continue;
-            }
-            // Joiners stay inside a word only between two word characters.
-            let joins = match d {
-                '-' | '\'' | '’' => true,
-                '.' | ',' | ':' => prev.is_ascii_digit(),
-                _ => false,
-            };
-            let after = s[p + d.len_utf8()..].chars().next();
-            let ok = joins
-                && after.is_some_and(|a| {
-                    if matches!(d, '.' | ',' | ':') {
-                        a.is_ascii_digit()
-                    } else {
-                        a.is_alphanumeric()
-                    }
-                });
-            if !ok {
-                break;
-            }
-            it.next();
-            end = p + d.len_utf8();
-            prev = d;
-        }
-        out.push(Tok {
-            s: &s[start..end],
-            kind: if numeric { Tk::Num } else { Tk::Word },
-        });
-    }
-}
-
-fn is(t: Option<&Tok>, w: &str) -> bool {
-    t.is_some_and(|t| t.s.eq_ignore_ascii_case(w))
-}
-
-fn is_any(t: Option<&Tok>, ws: &[&str]) -> bool {
-    t.is_some_and(|t| ws.iter().any(|w| t.s.eq_ignore_ascii_case(w)))
 }
 
 /// A kind word ("killed") at `k`, possibly two or three words long, as a right-hand trigger.
@@ -491,64 +319,7 @@ fn qualifier_before(toks: &[Tok], i: usize) -> (Qualifier, usize) {
     (Exact, i)
 }
 
-/// Per-sentence reading state, reused across sentences to avoid allocation.
-struct Scanner<'a> {
-    toks: Vec<Tok<'a>>,
-    words: Vec<&'a str>,
-    /// Clause number of each token: punctuation and "but"/"while" open a new clause.
-    clause: Vec<u16>,
-}
-
-impl<'a> Scanner<'a> {
-    fn new() -> Self {
-        Self {
-            toks: Vec::with_capacity(MAX_TOKENS),
-            words: Vec::with_capacity(MAX_TOKENS),
-            clause: Vec::with_capacity(MAX_TOKENS),
-        }
-    }
-
-    fn load(&mut self, s: &'a str) {
-        tokenize(s, &mut self.toks);
-        self.words.clear();
-        self.words.extend(self.toks.iter().map(|t| t.s));
-        self.clause.clear();
-        let mut c: u16 = 0;
-        for (i, t) in self.toks.iter().enumerate() {
-            let boundary = (t.kind == Tk::Punct && ",;:()[]—–-\"“”".contains(t.s))
-                || is_any(Some(t), CLAUSE_CONJUNCTIONS);
-            if boundary && i > 0 {
-                c = c.saturating_add(1);
-            }
-            self.clause.push(c);
-        }
-    }
-
-    /// Token range of clause `c`.
-    fn clause_range(&self, c: u16) -> (usize, usize) {
-        let a = self.clause.iter().position(|&x| x == c).unwrap_or(0);
-        let b = self
-            .clause
-            .iter()
-            .rposition(|&x| x == c)
-            .map_or(a, |p| p + 1);
-        (a, b)
-    }
-
-    /// First word of clause `c`, skipping its opening punctuation.
-    fn clause_head(&self, c: u16) -> Option<&Tok<'a>> {
-        let (a, b) = self.clause_range(c);
-        self.toks[a..b].iter().find(|t| t.kind != Tk::Punct)
-    }
-
-    fn is_year(&self, k: usize) -> bool {
-        let t = &self.toks[k];
-        t.kind == Tk::Num
-            && t.s.len() == 4
-            && t.s.bytes().all(|b| b.is_ascii_digit())
-            && matches!(t.s.as_bytes()[..2], [b'1', b'9'] | [b'2', b'0'])
-    }
-
+impl Scanner<'_> {
     /// Whether the clause of token `i` speaks of another event than the story.
     fn other_event(&self, i: usize, names: &StoryNames) -> bool {
         let c = self.clause[i];
@@ -644,10 +415,6 @@ impl<'a> Scanner<'a> {
             }
         }
         false
-    }
-
-    fn year_value(&self, k: usize) -> u16 {
-        self.toks[k].s.parse().unwrap_or(0)
     }
 
     /// Whether capitalised words right before the event noun at `k` name something the lead
