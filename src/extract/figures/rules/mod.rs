@@ -1,0 +1,189 @@
+//! The rules that read casualty figures out of sentences: each number of a sentence is tied to
+//! a kind or dropped, then the sentence-level cues (increments, other events, superseded
+//! figures, migration arrests) decide which readings are kept.
+
+mod context;
+mod scans;
+mod singular;
+mod tie;
+mod words;
+
+use crate::extract::figures::Found;
+use crate::extract::figures::lexicon::{
+    ARTICLES, CULPRIT_NOUNS, GROUP_OF, MIGRATION_WORDS, PERSON_NOUNS,
+};
+use crate::extract::figures::sentence::{
+    MAX_SENTENCE_BYTES, Scanner, Tk, clip, for_each_sentence, is, is_any,
+};
+use crate::extract::numbers::{ParsedNumber, parse_number};
+use crate::model::{FigureKind, Observation, Qualifier};
+pub(super) use context::StoryNames;
+use singular::singular_arrest;
+use tie::tie_number;
+use words::{left_verb, qualifier_before};
+
+/// A reading of one number before the sentence-level checks.
+pub(super) struct Hit {
+    kind: FigureKind,
+    value: u64,
+    qualifier: Qualifier,
+    term_from: usize,
+    term_to: usize,
+    update: bool,
+    /// "three more suspects": an increment, unless another kind came first in the sentence.
+    more: bool,
+    at: usize,
+    /// See [`Found::weak`].
+    weak: bool,
+}
+
+pub(super) fn scan(text: &str, names: &StoryNames) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut sc = Scanner::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut n = 0usize;
+    for_each_sentence(clip(text), |_, s| {
+        n += 1;
+        if s.len() > MAX_SENTENCE_BYTES || !s.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return true;
+        }
+        sc.load(s);
+        hits.clear();
+        read_sentence(&sc, &mut hits);
+        if hits.is_empty() {
+            return true;
+        }
+        let mut kinds_before: [bool; 4] = [false; 4];
+        for h in &hits {
+            let ki = FigureKind::ALL
+                .iter()
+                .position(|k| *k == h.kind)
+                .unwrap_or(0);
+            let other_kind_first = kinds_before
+                .iter()
+                .enumerate()
+                .any(|(j, &seen)| seen && j != ki);
+            kinds_before[ki] = true;
+            if h.more && (h.kind == FigureKind::Arrested || !other_kind_first) {
+                continue;
+            }
+            if sc.other_event(h.at, names) {
+                continue;
+            }
+            let (hard, soft) = sc.stale(h.at);
+            if hard {
+                continue;
+            }
+            if h.kind == FigureKind::Arrested
+                && sc.toks.iter().any(|t| is_any(Some(t), MIGRATION_WORDS))
+            {
+                continue;
+            }
+            let to = h.term_to.min(sc.words.len());
+            let term = sc.words[h.term_from.min(to)..to].join(" ").to_lowercase();
+            out.push(Found {
+                obs: Observation {
+                    kind: h.kind,
+                    value: h.value,
+                    qualifier: h.qualifier,
+                    sentence: s.to_string(),
+                    term,
+                },
+                sentence: n,
+                update: h.update,
+                soft_stale: soft,
+                weak: h.weak,
+            });
+        }
+        true
+    });
+    out
+}
+
+/// Finds every number tied to a casualty kind in the loaded sentence.
+pub(super) fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
+    let toks = &sc.toks;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.kind == Tk::Punct {
+            i += 1;
+            continue;
+        }
+        // "100-plus" reads as its numeral; the hedge is read from the suffix later.
+        let plus_prefix = (t.kind == Tk::Num)
+            .then(|| t.s.split_once('-'))
+            .flatten()
+            .filter(|(_, suffix)| suffix.eq_ignore_ascii_case("plus"))
+            .map(|(prefix, _)| prefix);
+        let parsed = match plus_prefix {
+            Some(prefix) => parse_number(&[prefix]),
+            None => parse_number(&sc.words[i..]),
+        };
+        let Some(p) = parsed else {
+            i += 1;
+            continue;
+        };
+        let j = i + p.len;
+        if let Some(h) = read_number(sc, i, j, p) {
+            hits.push(h);
+        }
+        i = j.max(i + 1);
+    }
+    if !hits.iter().any(|h| h.kind == FigureKind::Arrested)
+        && let Some(h) = singular_arrest(sc)
+    {
+        hits.push(h);
+    }
+}
+
+/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else, then
+/// reads what the phrase around the number adds to it.
+pub(super) fn read_number(sc: &Scanner, i: usize, j: usize, p: ParsedNumber) -> Option<Hit> {
+    let toks = &sc.toks;
+    // "members of one family": the "one" picks the family, it counts nobody.
+    if i >= 2 && is(toks.get(i - 1), "of") && is_any(toks.get(i - 2), GROUP_OF) {
+        return None;
+    }
+    let (qualifier, qstart) = qualifier_before(toks, i);
+    // "the captain and two crew members were detained": one person plus the counted ones.
+    // Only an exact count joined to a single person ("the", "a") adds up so.
+    let joined = !p.ordinal
+        && qualifier == Qualifier::Exact
+        && qstart >= 3
+        && is(toks.get(qstart - 1), "and")
+        && (is_any(toks.get(qstart - 2), PERSON_NOUNS)
+            || is_any(toks.get(qstart - 2), CULPRIT_NOUNS))
+        && is_any(toks.get(qstart - 3), ARTICLES);
+    let mut hit = match tie_number(sc, i, j, p) {
+        Some(h) => h,
+        // "the blast killed a woman and two children": the verb governs both.
+        None if joined && qstart >= 4 => {
+            let kind = left_verb(toks.get(qstart - 4))?;
+            Hit {
+                kind,
+                value: p.value,
+                qualifier,
+                term_from: qstart - 4,
+                term_to: qstart - 3,
+                update: false,
+                more: false,
+                at: i,
+                weak: false,
+            }
+        }
+        None => return None,
+    };
+    if joined {
+        hit.value = hit.value.saturating_add(1);
+    }
+    // "six members of one family who died": a group within the toll. Kept only when the
+    // text states no other figure of the kind; arrests of "three members of a gang" are whole.
+    if hit.kind != FigureKind::Arrested
+        && is_any(toks.get(j), GROUP_OF)
+        && is(toks.get(j + 1), "of")
+    {
+        hit.weak = true;
+    }
+    Some(hit)
+}
