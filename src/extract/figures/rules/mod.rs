@@ -9,18 +9,15 @@ mod tie;
 mod words;
 
 use crate::extract::figures::Found;
-use crate::extract::figures::lexicon::{
-    ARTICLES, CULPRIT_NOUNS, GROUP_OF, MIGRATION_WORDS, PERSON_NOUNS,
-};
+use crate::extract::figures::lexicon::MIGRATION_WORDS;
 use crate::extract::figures::sentence::{
-    MAX_SENTENCE_BYTES, Scanner, Tk, clip, for_each_sentence, is, is_any,
+    MAX_SENTENCE_BYTES, Scanner, Tk, clip, for_each_sentence, is_any,
 };
 use crate::extract::numbers::{ParsedNumber, parse_number};
 use crate::model::{FigureKind, Observation, Qualifier};
 pub(super) use context::StoryNames;
 use singular::singular_arrest;
-use tie::tie_number;
-use words::{left_verb, qualifier_before};
+use tie::read_number;
 
 /// A reading of one number before the sentence-level checks.
 pub(super) struct Hit {
@@ -110,17 +107,7 @@ pub(super) fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
             i += 1;
             continue;
         }
-        // "100-plus" reads as its numeral; the hedge is read from the suffix later.
-        let plus_prefix = (t.kind == Tk::Num)
-            .then(|| t.s.split_once('-'))
-            .flatten()
-            .filter(|(_, suffix)| suffix.eq_ignore_ascii_case("plus"))
-            .map(|(prefix, _)| prefix);
-        let parsed = match plus_prefix {
-            Some(prefix) => parse_number(&[prefix]),
-            None => parse_number(&sc.words[i..]),
-        };
-        let Some(p) = parsed else {
+        let Some(p) = number_at(sc, i) else {
             i += 1;
             continue;
         };
@@ -137,53 +124,17 @@ pub(super) fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
     }
 }
 
-/// Ties the number spanning tokens `i..j` to a kind, or says it counts something else, then
-/// reads what the phrase around the number adds to it.
-pub(super) fn read_number(sc: &Scanner, i: usize, j: usize, p: ParsedNumber) -> Option<Hit> {
-    let toks = &sc.toks;
-    // "members of one family": the "one" picks the family, it counts nobody.
-    if i >= 2 && is(toks.get(i - 1), "of") && is_any(toks.get(i - 2), GROUP_OF) {
-        return None;
+/// The number that starts at token `i`, if one does.
+fn number_at(sc: &Scanner, i: usize) -> Option<ParsedNumber> {
+    let t = &sc.toks[i];
+    // "100-plus" reads as its numeral; the hedge is read from the suffix later.
+    let plus_prefix = (t.kind == Tk::Num)
+        .then(|| t.s.split_once('-'))
+        .flatten()
+        .filter(|(_, suffix)| suffix.eq_ignore_ascii_case("plus"))
+        .map(|(prefix, _)| prefix);
+    match plus_prefix {
+        Some(prefix) => parse_number(&[prefix]),
+        None => parse_number(&sc.words[i..]),
     }
-    let (qualifier, qstart) = qualifier_before(toks, i);
-    // "the captain and two crew members were detained": one person plus the counted ones.
-    // Only an exact count joined to a single person ("the", "a") adds up so.
-    let joined = !p.ordinal
-        && qualifier == Qualifier::Exact
-        && qstart >= 3
-        && is(toks.get(qstart - 1), "and")
-        && (is_any(toks.get(qstart - 2), PERSON_NOUNS)
-            || is_any(toks.get(qstart - 2), CULPRIT_NOUNS))
-        && is_any(toks.get(qstart - 3), ARTICLES);
-    let mut hit = match tie_number(sc, i, j, p) {
-        Some(h) => h,
-        // "the blast killed a woman and two children": the verb governs both.
-        None if joined && qstart >= 4 => {
-            let kind = left_verb(toks.get(qstart - 4))?;
-            Hit {
-                kind,
-                value: p.value,
-                qualifier,
-                term_from: qstart - 4,
-                term_to: qstart - 3,
-                update: false,
-                more: false,
-                at: i,
-                weak: false,
-            }
-        }
-        None => return None,
-    };
-    if joined {
-        hit.value = hit.value.saturating_add(1);
-    }
-    // "six members of one family who died": a group within the toll. Kept only when the
-    // text states no other figure of the kind; arrests of "three members of a gang" are whole.
-    if hit.kind != FigureKind::Arrested
-        && is_any(toks.get(j), GROUP_OF)
-        && is(toks.get(j + 1), "of")
-    {
-        hit.weak = true;
-    }
-    Some(hit)
 }
