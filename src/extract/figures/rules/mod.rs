@@ -2,9 +2,10 @@
 //! a kind or dropped, then the sentence-level cues (increments, other events, superseded
 //! figures, migration arrests) decide which readings are kept.
 
-mod context;
+mod other_event;
 mod scans;
 mod singular;
+mod stale;
 mod tie;
 mod words;
 
@@ -15,8 +16,10 @@ use crate::extract::figures::sentence::{
 };
 use crate::extract::numbers::{ParsedNumber, parse_number};
 use crate::model::{FigureKind, Observation, Qualifier};
-pub(super) use context::StoryNames;
+pub(super) use other_event::StoryNames;
+use other_event::other_event;
 use singular::singular_arrest;
+use stale::stale;
 use tie::read_number;
 
 /// A reading of one number before the sentence-level checks.
@@ -64,10 +67,10 @@ pub(super) fn scan(text: &str, names: &StoryNames) -> Vec<Found> {
             if h.more && (h.kind == FigureKind::Arrested || !other_kind_first) {
                 continue;
             }
-            if sc.other_event(h.at, names) {
+            if other_event(&sc, h.at, names) {
                 continue;
             }
-            let (hard, soft) = sc.stale(h.at);
+            let (hard, soft) = stale(&sc, h.at);
             if hard {
                 continue;
             }
