@@ -8,6 +8,9 @@
 //! "remain in hospital"), superseded figures ("up from 133", "initially"), increments ("three
 //! more suspects"), and clauses about other events (another year, "since", "separate",
 //! comparisons, a named event the story's lead does not name).
+//!
+//! This file chooses among the statements; `sentence` reads sentences and their words,
+//! `lexicon` holds the word lists, and `rules` ties numbers to kinds and drops the rest.
 
 mod lexicon;
 mod rules;

@@ -995,3 +995,81 @@ fn counts_of_other_things_with_kind_words_later() {
     none("The 3 hospitals treating the injured are full.");
     none("Police said 400 officers were at the scene when the injured were carried out.");
 }
+
+// Choosing among one kind's statements.
+
+fn found(sentence: usize, value: u64, qualifier: Qualifier, update: bool) -> Found {
+    Found {
+        obs: Observation {
+            kind: Killed,
+            value,
+            qualifier,
+            sentence: String::new(),
+            term: String::new(),
+        },
+        sentence,
+        update,
+        soft_stale: false,
+        weak: false,
+    }
+}
+
+fn chosen(cands: &[Found]) -> Option<(usize, u64)> {
+    let refs: Vec<&Found> = cands.iter().collect();
+    choose(&refs).map(|f| (f.sentence, f.obs.value))
+}
+
+#[test]
+fn choose_takes_the_first_unless_a_later_rise_or_a_precise_figure() {
+    assert_eq!(chosen(&[]), None);
+    let lead = found(1, 40, Exact, false);
+    assert_eq!(
+        chosen(&[lead.clone(), found(3, 30, Exact, false)]),
+        Some((1, 40))
+    );
+    assert_eq!(
+        chosen(&[lead.clone(), found(3, 57, Exact, true)]),
+        Some((3, 57))
+    );
+    assert_eq!(
+        chosen(&[lead.clone(), found(3, 30, Exact, true)]),
+        Some((1, 40))
+    );
+    let over = found(1, 800, MoreThan, false);
+    assert_eq!(
+        chosen(&[over.clone(), found(2, 821, Exact, false)]),
+        Some((2, 821))
+    );
+    assert_eq!(
+        chosen(&[over, found(2, 1200, Exact, false)]),
+        Some((1, 800))
+    );
+}
+
+#[test]
+fn choose_ranks_soft_stale_and_weak_statements_last() {
+    let mut stood = found(1, 52, Exact, false);
+    stood.soft_stale = true;
+    assert_eq!(
+        chosen(&[stood.clone(), found(2, 61, Exact, false)]),
+        Some((2, 61))
+    );
+    assert_eq!(chosen(&[stood]), Some((1, 52)));
+    let mut single = found(1, 1, Exact, false);
+    single.weak = true;
+    assert_eq!(
+        chosen(&[single.clone(), found(2, 4, Exact, false)]),
+        Some((2, 4))
+    );
+    assert_eq!(chosen(&[single]), Some((1, 1)));
+}
+
+#[test]
+fn hedged_figures_round_nearby_exact_ones() {
+    assert!(rounds_to(MoreThan, 800, 821) && !rounds_to(MoreThan, 800, 800));
+    assert!(rounds_to(AtLeast, 100, 125) && !rounds_to(AtLeast, 100, 126));
+    assert!(rounds_to(About, 100, 80) && rounds_to(About, 100, 120) && !rounds_to(About, 100, 121));
+    assert!(rounds_to(Nearly, 100, 80) && !rounds_to(Nearly, 100, 100));
+    assert!(rounds_to(UpTo, 100, 99) && !rounds_to(UpTo, 100, 79));
+    assert!(!rounds_to(Exact, 100, 100));
+}

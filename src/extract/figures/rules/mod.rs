@@ -27,11 +27,15 @@ pub(super) struct Hit {
     kind: FigureKind,
     value: u64,
     qualifier: Qualifier,
+    /// The tokens `term_from..term_to` say the kind ("were killed", "death toll").
     term_from: usize,
     term_to: usize,
+    /// See [`Found::update`].
     update: bool,
     /// "three more suspects": an increment, unless another kind came first in the sentence.
     more: bool,
+    /// The token whose clause the sentence-level checks read: the number, or the auxiliary
+    /// of a singular arrest.
     at: usize,
     /// See [`Found::weak`].
     weak: bool,

@@ -66,6 +66,7 @@ impl StoryNames {
         Self { words, max_year }
     }
 
+    /// Whether `w` is one of the story's names, in any case.
     fn contains(&self, w: &str) -> bool {
         self.words.contains(&w.to_lowercase())
     }

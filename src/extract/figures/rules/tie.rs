@@ -33,6 +33,7 @@ struct Spot<'s, 'a> {
 }
 
 impl<'s, 'a> Spot<'s, 'a> {
+    /// The number spanning tokens `i..j`, with the hedge read before it.
     fn new(sc: &'s Scanner<'a>, i: usize, j: usize, p: ParsedNumber) -> Self {
         let (hedge, qstart) = qualifier_before(&sc.toks, i);
         Self {
@@ -45,6 +46,7 @@ impl<'s, 'a> Spot<'s, 'a> {
         }
     }
 
+    /// Token `k` of the sentence.
     fn tok(&self, k: usize) -> Option<&'s Tok<'a>> {
         self.sc.toks.get(k)
     }
@@ -84,6 +86,7 @@ struct Tie {
     update: bool,
 }
 
+/// A [`Tie`] of `kind` said by tokens `from..to`.
 fn tie(kind: FigureKind, from: usize, to: usize, update: bool) -> Tie {
     Tie {
         kind,
