@@ -223,7 +223,14 @@ fn matching_candidates(bencher: Bencher) {
             setup
                 .items
                 .iter()
-                .map(|(title, summary)| setup.matcher.candidates(title, summary).len())
+                .map(|(title, summary)| {
+                    let fields = followup::story::Fields {
+                        title,
+                        summary,
+                        ..Default::default()
+                    };
+                    setup.matcher.candidates(&fields).len()
+                })
                 .sum::<usize>()
         });
 }

@@ -48,14 +48,32 @@ FEATURES = [
     "names",
     "lead_names",
     "novel",
+    "novel_title",
+    "novel_count",
+    "novel_mentions",
+    "novel_numbers",
+    "known_title",
     "entities",
+    "entities_early",
     "anchors",
+    "anchor_best",
+    "title_terms",
     "lone_name",
+    "legacy",
     "days",
     "other_year",
     "article",
 ]
-L2 = 1.0
+L2 = 10.0
+# Weights the development data cannot teach, set by hand and held fixed while fitting: every
+# development scenario spans days, so nothing there says how much a year between the
+# baseline and an item should count. A year away costs as much as the strongest name
+# evidence gives; a story's `until` still applies on top.
+FIXED = {"days": -2.0}
+# How much each scenario counts, relative to one ECB+ scenario. The crocus story is the one
+# development story of another kind (an explainer baseline, follow-ups from other angles),
+# against twenty ECB+ topics of one kind; counted once, the weights would learn ECB+ alone.
+SCENARIO_WEIGHT = {"crocus": 3.0}
 STAGE1_RECALL = 0.99
 
 
@@ -190,21 +208,24 @@ def solve(a, b):
     return x
 
 
-def fit(xs, ys, l2=L2, iterations=50):
+def fit(xs, ys, groups, l2=L2, iterations=50):
     """Weights (bias last) of an L2-regularised logistic regression, by Newton's method.
-    Positives and negatives count equally in total, so a scenario heavy with one side does
-    not move the boundary."""
+    Every scenario counts the same, and within it positives and negatives count equally,
+    so the twenty look-alike ECB+ scenarios do not outvote a story of another kind."""
     n = len(FEATURES) + 1
     w = [0.0] * n
-    pos = sum(ys) or 1
-    neg = (len(ys) - sum(ys)) or 1
-    weights = [0.5 / pos if y else 0.5 / neg for y in ys]
+    sizes = {}
+    for y, g in zip(ys, groups):
+        sizes[(g, y)] = sizes.get((g, y), 0) + 1
+    share = {g: SCENARIO_WEIGHT.get(g, 1.0) for g in set(groups)}
+    total = sum(share.values()) or 1.0
+    weights = [share[g] / (total * 2 * sizes[(g, y)]) for y, g in zip(ys, groups)]
     for _ in range(iterations):
         grad = [0.0] * n
         hess = [[0.0] * n for _ in range(n)]
         for x, y, c in zip(xs, ys, weights):
             xb = x + [1.0]
-            p = sigmoid(sum(a * b for a, b in zip(w, xb)))
+            p = sigmoid(sum(a * b for a, b in zip(w, xb)) + offset(x))
             g = (p - (1.0 if y else 0.0)) * c
             h = p * (1 - p) * c
             for i in range(n):
@@ -215,6 +236,11 @@ def fit(xs, ys, l2=L2, iterations=50):
         for i in range(n - 1):  # the bias is not shrunk
             grad[i] += l2 * w[i] / total
             hess[i][i] += l2 / total
+        for f in FIXED:  # held at zero here; `offset` adds them
+            i = FEATURES.index(f)
+            grad[i] = 0.0
+            hess[i] = [0.0] * n
+            hess[i][i] = 1.0
         step = solve(hess, grad)
         w = [a - b for a, b in zip(w, step)]
         if max(abs(s) for s in step) < 1e-10:
@@ -222,8 +248,20 @@ def fit(xs, ys, l2=L2, iterations=50):
     return w
 
 
+def offset(x):
+    return sum(v * x[FEATURES.index(f)] for f, v in FIXED.items())
+
+
+def with_fixed(w):
+    """The fitted weights with the fixed ones in their places."""
+    out = list(w)
+    for f, v in FIXED.items():
+        out[FEATURES.index(f)] = v
+    return out
+
+
 def prob(w, x):
-    return sigmoid(sum(a * b for a, b in zip(w, x + [1.0])))
+    return sigmoid(sum(a * b for a, b in zip(w, x + [1.0])) + offset(x))
 
 
 def best_threshold(scores, ys):
@@ -243,6 +281,28 @@ def best_threshold(scores, ys):
         nxt = pairs[i + 1][0] if i + 1 < len(pairs) else 0.0
         if f > best[0]:
             best = (f, (s + nxt) / 2)
+    return best[1]
+
+
+def macro_threshold(scores, ys, groups):
+    """The threshold with the best mean F1 over scenarios (each weighted as in `fit`), so a
+    threshold that suits the many look-alike scenarios does not sink a story of another kind."""
+    cands = sorted(set(scores))
+    best = (-1.0, 0.5)
+    share = {g: SCENARIO_WEIGHT.get(g, 1.0) for g in set(groups)}
+    for i, t in enumerate(cands):
+        lo = cands[i - 1] if i else 0.0
+        cut = (t + lo) / 2
+        per = {}
+        for s_, y, g in zip(scores, ys, groups):
+            c = per.setdefault(g, [0, 0, 0])
+            d = s_ >= cut
+            c[0] += d and y
+            c[1] += d and not y
+            c[2] += (not d) and y
+        total = sum(share[g] * prf(*c)[2] for g, c in per.items()) / sum(share[g] for g in per)
+        if total > best[0]:
+            best = (total, cut)
     return best[1]
 
 
@@ -310,30 +370,22 @@ def labelled(rows):
     return [r for r in rows if r["label"] is not None]
 
 
-def stage2_xy(rows):
-    xs, ys = [], []
+def xy(rows, stage):
+    xs, ys, gs = [], [], []
     for r in labelled(rows):
-        if r["stage2"]:
-            xs.append(vector(r["stage2"]))
+        if r[stage]:
+            xs.append(vector(r[stage]))
             ys.append(r["label"])
-    return xs, ys
-
-
-def stage1_xy(rows):
-    xs, ys = [], []
-    for r in labelled(rows):
-        if r["stage1"]:
-            xs.append(vector(r["stage1"]))
-            ys.append(r["label"])
-    return xs, ys
+            gs.append(r["scenario"])
+    return xs, ys, gs
 
 
 def train(rows):
-    x2, y2 = stage2_xy(rows)
-    w2 = fit(x2, y2)
-    t2 = best_threshold([prob(w2, x) for x in x2], y2)
-    x1, y1 = stage1_xy(rows)
-    w1 = fit(x1, y1)
+    x2, y2, g2 = xy(rows, "stage2")
+    w2 = fit(x2, y2, g2)
+    t2 = macro_threshold([prob(w2, x) for x in x2], y2, g2)
+    x1, y1, g1 = xy(rows, "stage1")
+    w1 = fit(x1, y1, g1)
     t1 = recall_threshold([prob(w1, x) for x in x1], y1, STAGE1_RECALL)
     return {"stage2": (w2, t2), "stage1": (w1, t1)}
 
@@ -344,8 +396,17 @@ def decide(model, row):
         return False, False
     w1, t1 = model["stage1"]
     w2, t2 = model["stage2"]
-    asked = prob(w1, vector(row["stage1"])) >= t1
-    return asked, asked and prob(w2, vector(row["stage2"])) >= t2
+    e1, e2 = row["stage1"], row["stage2"]
+    asked = shares(e1) and (e1.get("named_early") or prob(w1, vector(e1)) >= t1)
+    on_event = e2["topical"] >= 0.05 or e2["lead_topical"] >= 0.05 or e2["title_terms"] > 0
+    return asked, asked and shares(e2) and e2.get("named") and on_event and prob(w2, vector(e2)) >= t2
+
+
+def shares(e):
+    """The matcher's rules around the weights (src/story/matcher.rs, `gates`): an item
+    sharing no name, no title word and hardly any vocabulary is never read; a follow-up
+    names the story and speaks of the event."""
+    return e["entities"] > 0 or e["names"] > 0 or e["title_terms"] > 0 or e["topical"] >= 0.1
 
 
 def report(name, decided):
@@ -399,6 +460,8 @@ def main():
 
     model = train(rows)
     report("in-sample (all scenarios)", [(decide(model, r)[1], r["label"]) for r in labelled(rows)])
+    for n in names:
+        report(f"  in-sample {n}", [(decide(model, r)[1], r["label"]) for r in labelled(rows) if r["scenario"] == n])
     loo = {}
     for n in names:
         loo[n] = train([r for r in rows if r["scenario"] != n])
@@ -424,12 +487,14 @@ def main():
 
     w2, t2 = model["stage2"]
     w1, t1 = model["stage1"]
+    w2, w1 = with_fixed(w2), with_fixed(w1)
     print("stage 2 weights:", ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, w2)), f"bias {w2[-1]:+.3f}, threshold {t2:.3f}")
     print("stage 1 weights:", ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, w1)), f"bias {w1[-1]:+.3f}, threshold {t1:.3f}")
     if not a.no_write:
         out = {
             "about": "Fitted by tools/fit.py on the development scenarios; do not edit by hand.",
             "features": FEATURES,
+            "fixed": FIXED,
             "stage2": {"weights": [round(w, 6) for w in w2[:-1]], "bias": round(w2[-1], 6), "threshold": round(t2, 6)},
             "stage1": {"weights": [round(w, 6) for w in w1[:-1]], "bias": round(w1[-1], 6), "threshold": round(t1, 6)},
         }

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::topic::{TopicVector, for_each_name_token};
+use super::topic::{TopicVector, for_each_name_token, for_each_term};
 use super::weights::{Background, name_token_weight};
 use super::{Fields, StorySpec};
 use crate::extract::entities::is_boilerplate_paragraph;
@@ -28,15 +28,24 @@ const DAYS_SCALE: f64 = 365.0;
 const ENTITIES_SCALE: f64 = 3.0;
 
 /// The names of the features, in the order of [`Evidence::values`] and of the model's weights.
-pub const FEATURES: [&str; 11] = [
+pub const FEATURES: [&str; 20] = [
     "topical",
     "lead_topical",
     "names",
     "lead_names",
     "novel",
+    "novel_title",
+    "novel_count",
+    "novel_mentions",
+    "novel_numbers",
+    "known_title",
     "entities",
+    "entities_early",
     "anchors",
+    "anchor_best",
+    "title_terms",
     "lone_name",
+    "legacy",
     "days",
     "other_year",
     "article",
@@ -55,32 +64,68 @@ pub struct Evidence {
     pub lead_names: f64,
     /// Share of the item lead's name weight that the baseline never mentions.
     pub novel: f64,
+    /// The same share for the item's title alone.
+    pub novel_title: f64,
+    /// Distinct lead name tokens the baseline never mentions (5 or more → 1).
+    pub novel_count: f64,
+    /// Share of all the item's name mentions (repeats counted) that the baseline never makes.
+    pub novel_mentions: f64,
+    /// Share of the numbers the item's lead states (scores, sums, counts) that the baseline never does.
+    pub novel_numbers: f64,
+    /// Share of the title's name weight that the baseline mentions.
+    pub known_title: f64,
     /// The story's entities named anywhere in the item (weights summed, scaled).
     pub entities: f64,
+    /// The story's entities named in the title or summary (weights summed, scaled).
+    pub entities_early: f64,
     /// Share of the baseline's headline entities the item names.
     pub anchors: f64,
+    /// Weight of the most specific headline entity the item names.
+    pub anchor_best: f64,
+    /// Share of the story title's event words (stems) the item's lead uses: an item may
+    /// name the event by description ("the concert hall attack") rather than by name.
+    pub title_terms: f64,
     /// 1 when the only story name the item has is one single word (a surname, a town).
     pub lone_name: f64,
+    /// The hand-set rule's score (entity evidence + 7 × topical), scaled: 1 at its threshold.
+    pub legacy: f64,
     /// Time from the baseline, 0 at the baseline, 1 a year away (0 when unknown).
     pub days: f64,
     /// 1 when the item's lead names a year the baseline never does.
     pub other_year: f64,
     /// 1 when the article text was read, 0 for title and summary alone.
     pub article: f64,
+    /// Not a weighed feature: whether the item names the story by a name that is no
+    /// ordinary word (a follow-up must).
+    #[serde(default)]
+    pub named: bool,
+    /// Not a weighed feature: whether the title or summary names a specific story name
+    /// (its article is then always read).
+    #[serde(default)]
+    pub named_early: bool,
 }
 
 impl Evidence {
     /// The features in the order of [`FEATURES`].
-    pub fn values(&self) -> [f64; 11] {
+    pub fn values(&self) -> [f64; 20] {
         [
             self.topical,
             self.lead_topical,
             self.names,
             self.lead_names,
             self.novel,
+            self.novel_title,
+            self.novel_count,
+            self.novel_mentions,
+            self.novel_numbers,
+            self.known_title,
             self.entities,
+            self.entities_early,
             self.anchors,
+            self.anchor_best,
+            self.title_terms,
             self.lone_name,
+            self.legacy,
             self.days,
             self.other_year,
             self.article,
@@ -99,8 +144,14 @@ pub struct Profile {
     words: HashSet<String>,
     /// Years the baseline names, and the year it was published.
     years: Vec<i32>,
+    /// Every number the baseline states, as written (digits only).
+    numbers: HashSet<String>,
+    /// Content-word stems of the story's title and the baseline's headline.
+    title_terms: HashSet<String>,
     /// When the baseline was published.
     published: Option<DateTime<Utc>>,
+    /// Whether a baseline article was read (a story may run on configured names alone).
+    has_baseline: bool,
 }
 
 /// The non-boilerplate paragraphs of an article text.
@@ -117,6 +168,18 @@ fn words_of(text: &str, into: &mut HashSet<String>) {
             into.insert(w.to_string());
         }
     }
+}
+
+/// The numbers a text states in digits (`334`, `5.4`, `53-3` gives `53` and `3`), as written.
+fn numbers_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')) {
+        let w = w.trim_matches(|c| c == '.' || c == ',').replace(',', "");
+        if !w.is_empty() && w.chars().any(|c| c.is_ascii_digit()) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
 }
 
 /// The years (1900–2099) a text names as four-digit numbers.
@@ -155,7 +218,18 @@ impl Profile {
         let mut years = years_in(&title);
         years.extend(years_in(&spec.baseline.text));
         years.extend(published.map(|t| t.year()));
+        let numbers = numbers_in(&title)
+            .into_iter()
+            .chain(numbers_in(&spec.baseline.text))
+            .collect();
+        let mut title_terms = HashSet::new();
+        for_each_term(&title, |t| {
+            title_terms.insert(t.to_string());
+        });
         Profile {
+            has_baseline: !spec.baseline.text.trim().is_empty(),
+            title_terms,
+            numbers,
             lead_topic: TopicVector::build(&head, bg),
             names: TopicVector::of_names(&whole, bg),
             lead_names: TopicVector::of_names(&head, bg),
@@ -165,9 +239,10 @@ impl Profile {
         }
     }
 
-    /// Whether the profile has anything to compare with (a story without a baseline has not).
+    /// Whether the profile has no baseline to compare with (a story may run on its
+    /// configured names alone until its baseline can be read).
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        !self.has_baseline
     }
 }
 
@@ -179,11 +254,24 @@ pub struct ItemProfile {
     lead_names: TopicVector,
     /// The lead's name tokens with their weights.
     lead_tokens: Vec<(String, f64)>,
+    /// How many of them come from the title.
+    title_tokens: usize,
     lead_years: Vec<i32>,
+    /// Numbers of the lead, years left out (they have their own feature).
+    lead_numbers: Vec<String>,
+    /// Content-word stems of the lead.
+    lead_terms: HashSet<String>,
+    /// Name mentions in the whole item: (token, weight, times).
+    mentions: Vec<(String, f64, u32)>,
     article: bool,
 }
 
 impl ItemProfile {
+    /// Whether the item's article was read.
+    pub fn has_article(&self) -> bool {
+        self.article
+    }
+
     /// The profile of an item's fields.
     pub fn build(fields: &Fields, bg: &Background) -> Self {
         let first: Vec<&str> = fields
@@ -199,22 +287,57 @@ impl ItemProfile {
         let mut whole: Vec<(&str, f64)> = vec![(fields.title, 2.0), (fields.summary, 1.0)];
         whole.extend(fields.article.map(|a| (a, 1.0)));
         let mut lead_tokens: Vec<(String, f64)> = Vec::new();
-        for (text, _) in &head {
+        let mut title_tokens = 0;
+        for (i, (text, _)) in head.iter().enumerate() {
             for_each_name_token(text, |token, prior| {
                 if !lead_tokens.iter().any(|(t, _)| t == token) {
                     lead_tokens.push((token.to_string(), name_token_weight(prior, token, bg)));
                 }
             });
+            if i == 0 {
+                title_tokens = lead_tokens.len();
+            }
         }
         let mut lead_years = years_in(fields.title);
         lead_years.extend(years_in(fields.summary));
         lead_years.extend(years_in(&first));
+        let mut lead_numbers: Vec<String> = Vec::new();
+        for text in [fields.title, fields.summary, first.as_str()] {
+            for n in numbers_in(text) {
+                let year =
+                    n.len() == 4 && n.parse::<i32>().is_ok_and(|y| (1900..=2099).contains(&y));
+                if !year && !lead_numbers.contains(&n) {
+                    lead_numbers.push(n);
+                }
+            }
+        }
+        let mut lead_terms = HashSet::new();
+        for (text, _) in &head {
+            for_each_term(text, |t| {
+                lead_terms.insert(t.to_string());
+            });
+        }
+        let mut mentions: Vec<(String, f64, u32)> = Vec::new();
+        for (text, _) in &whole {
+            for_each_name_token(text, |token, prior| {
+                match mentions.iter_mut().find(|(t, _, _)| t == token) {
+                    Some(m) => m.2 += 1,
+                    None => {
+                        mentions.push((token.to_string(), name_token_weight(prior, token, bg), 1))
+                    }
+                }
+            });
+        }
         ItemProfile {
             lead_topic: TopicVector::build(&head, bg),
             names: TopicVector::of_names(&whole, bg),
             lead_names: TopicVector::of_names(&head, bg),
             lead_tokens,
+            title_tokens,
             lead_years,
+            lead_numbers,
+            lead_terms,
+            mentions,
             article: fields.article.is_some(),
         }
     }
@@ -225,10 +348,20 @@ impl ItemProfile {
 pub struct NameEvidence {
     /// Entity evidence (sum of distinct entities' best weights, generic ones capped).
     pub entity_score: f64,
+    /// The same from the title and summary alone.
+    pub entity_score_early: f64,
+    /// The hand-set rule's score.
+    pub legacy: f64,
     /// Share of the baseline's headline entities named.
     pub anchors: f64,
+    /// Weight of the most specific headline entity named.
+    pub anchor_best: f64,
     /// The only name found is a single word.
     pub lone: bool,
+    /// A name that is no ordinary word was found.
+    pub named: bool,
+    /// A specific story name was found in the title or summary.
+    pub named_early: bool,
 }
 
 /// Measures one item against one story.
@@ -239,13 +372,38 @@ pub fn measure(
     names: NameEvidence,
     published: Option<DateTime<Utc>>,
 ) -> Evidence {
-    let (mut novel, mut all) = (0.0, 0.0);
-    for (token, w) in &item.lead_tokens {
+    let (mut novel, mut all, mut count) = (0.0, 0.0, 0usize);
+    let (mut title_novel, mut title_all) = (0.0, 0.0);
+    for (i, (token, w)) in item.lead_tokens.iter().enumerate() {
+        // Flattened: a famous newcomer in the lead (a president, a champion) is as telling
+        // as an obscure one, though a name every item carries says less.
+        let w = 0.3 + 0.7 * w;
+        let new = !story.words.contains(token);
         all += w;
-        if !story.words.contains(token) {
+        if new {
             novel += w;
+            count += 1;
+        }
+        if i < item.title_tokens {
+            title_all += w;
+            if new {
+                title_novel += w;
+            }
         }
     }
+    let (mut novel_said, mut said) = (0.0, 0.0);
+    for (token, w, times) in &item.mentions {
+        let w = (0.3 + 0.7 * w) * f64::from(*times);
+        said += w;
+        if !story.words.contains(token) {
+            novel_said += w;
+        }
+    }
+    let new_numbers = item
+        .lead_numbers
+        .iter()
+        .filter(|n| !story.numbers.contains(*n))
+        .count();
     let days = match (published, story.published) {
         (Some(a), Some(b)) => ((a - b).num_hours().abs() as f64 / 24.0 / DAYS_SCALE).min(2.0),
         _ => 0.0,
@@ -260,12 +418,44 @@ pub fn measure(
         names: item.names.cosine(&story.names),
         lead_names: item.lead_names.cosine(&story.lead_names),
         novel: if all > 0.0 { novel / all } else { 0.0 },
+        novel_title: if title_all > 0.0 {
+            title_novel / title_all
+        } else {
+            0.0
+        },
+        novel_count: (count as f64 / 5.0).min(1.0),
+        novel_mentions: if said > 0.0 { novel_said / said } else { 0.0 },
+        novel_numbers: if item.lead_numbers.is_empty() {
+            0.0
+        } else {
+            new_numbers as f64 / item.lead_numbers.len() as f64
+        },
+        known_title: if title_all > 0.0 {
+            1.0 - title_novel / title_all
+        } else {
+            0.0
+        },
         entities: (names.entity_score / ENTITIES_SCALE).min(1.0),
+        entities_early: (names.entity_score_early / ENTITIES_SCALE).min(1.0),
+        legacy: (names.legacy / 3.0).min(1.0),
         anchors: names.anchors,
+        anchor_best: names.anchor_best,
+        title_terms: if story.title_terms.is_empty() {
+            0.0
+        } else {
+            story
+                .title_terms
+                .iter()
+                .filter(|t| item.lead_terms.contains(*t))
+                .count() as f64
+                / story.title_terms.len() as f64
+        },
         lone_name: f64::from(u8::from(names.lone)),
         days,
         other_year: f64::from(u8::from(other_year)),
         article: f64::from(u8::from(item.article)),
+        named: names.named,
+        named_early: names.named_early,
     }
 }
 

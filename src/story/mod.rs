@@ -11,6 +11,7 @@ pub mod background;
 pub mod dedupe;
 pub mod evidence;
 pub mod matcher;
+pub mod model;
 pub mod round;
 pub mod timeline;
 pub mod topic;
@@ -106,4 +107,7 @@ pub struct Judgement {
     /// The measured evidence the decision weighs.
     #[serde(default)]
     pub evidence: evidence::Evidence,
+    /// Each feature's part in the decision (the stage that applies), largest first.
+    #[serde(default)]
+    pub contributions: Vec<model::Contribution>,
 }

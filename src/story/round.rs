@@ -76,7 +76,13 @@ pub fn candidates(
 ) -> Vec<Candidate> {
     let mut wanted = Vec::new();
     for item in items {
-        for index in matcher.candidates(&item.title, &item.summary) {
+        let fields = Fields {
+            title: &item.title,
+            summary: &item.summary,
+            article: None,
+            published: item.published,
+        };
+        for index in matcher.candidates(&fields) {
             let Some(spec) = specs.get(index) else {
                 continue;
             };
@@ -442,6 +448,7 @@ mod tests {
                 excluded: None,
                 hits: vec![],
                 evidence: Default::default(),
+                contributions: Vec::new(),
             },
             followup,
         };
