@@ -397,7 +397,10 @@ def decide(model, row):
     w1, t1 = model["stage1"]
     w2, t2 = model["stage2"]
     e1, e2 = row["stage1"], row["stage2"]
-    asked = shares(e1) and (e1.get("named_early") or prob(w1, vector(e1)) >= t1)
+    # Stage 1 judges only items that name the story or share its vocabulary (the matcher's
+    # `candidates` settles the rest by the scan alone).
+    open_ = e1["entities"] > 0 or e1["topical"] >= 0.1
+    asked = open_ and shares(e1) and (e1.get("named_early") or prob(w1, vector(e1)) >= t1)
     on_event = e2["topical"] >= 0.05 or e2["lead_topical"] >= 0.05 or e2["title_terms"] > 0
     return asked, asked and shares(e2) and e2.get("named") and on_event and prob(w2, vector(e2)) >= t2
 

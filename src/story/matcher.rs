@@ -566,18 +566,45 @@ impl Matcher {
 
     /// Stage 1: the stories for which title and summary name an entity (fetch the article then).
     pub fn candidates(&self, fields: &Fields) -> Vec<usize> {
-        let item = self.prepare(&Fields {
+        let fields = Fields {
             article: None,
             ..*fields
-        });
-        // The item is scanned and its vectors built once, for every story.
-        (0..self.stories.len())
+        };
+        // Most items of a round name no story and share little of any story's vocabulary:
+        // they are settled by the scan and the topical cosines alone, before the item's
+        // lead and name vectors are built (half the cost of judging it).
+        let mut item = self.prepare_scan(&fields);
+        let named: Vec<usize> = item.hits[..2]
+            .iter()
+            .flatten()
+            .filter_map(|h| match h.owner {
+                Owner::Entity { story, .. } => Some(story),
+                Owner::Exclude { .. } => None,
+            })
+            .collect();
+        let open: Vec<usize> = (0..self.stories.len())
+            .filter(|s| {
+                named.contains(s) || item.topical.get(*s).is_some_and(|t| *t >= MIN_TOPICAL)
+            })
+            .collect();
+        if open.is_empty() {
+            return open;
+        }
+        item.profile = ItemProfile::build(&fields, &self.bg);
+        open.into_iter()
             .filter(|s| self.judge_prepared(*s, &item).candidate)
             .collect()
     }
 
     /// Scans an item's fields and builds its topical vector once, to judge it against any story.
     pub fn prepare(&self, fields: &Fields) -> PreparedItem {
+        let mut item = self.prepare_scan(fields);
+        item.profile = ItemProfile::build(fields, &self.bg);
+        item
+    }
+
+    /// [`Self::prepare`] without the lead and name vectors (an empty profile).
+    fn prepare_scan(&self, fields: &Fields) -> PreparedItem {
         let texts = [Some(fields.title), Some(fields.summary), fields.article];
         let hits = texts.map(|t| t.map(|t| self.scan(t)).unwrap_or_default());
         let item_texts: Vec<(&str, f64)> = texts.into_iter().flatten().map(|t| (t, 1.0)).collect();
@@ -585,7 +612,7 @@ impl Matcher {
         PreparedItem {
             hits,
             topical: topic::cosines(&item_texts, &self.bg, &baselines),
-            profile: ItemProfile::build(fields, &self.bg),
+            profile: ItemProfile::default(),
             published: fields.published,
         }
     }
