@@ -246,6 +246,25 @@ fn explain_line(explanation: &str) -> String {
     if let Some(t) = value["topical"].as_f64() {
         parts.push(format!("topical {t:.2}"));
     }
+    if let Some(p) = value["score"].as_f64()
+        && value["contributions"].is_array()
+    {
+        // The fitted decision: its probability and the features that moved it most.
+        let top: Vec<String> = value["contributions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(4)
+            .map(|c| {
+                format!(
+                    "{} {:+.2}",
+                    c["feature"].as_str().unwrap_or("?"),
+                    c["adds"].as_f64().unwrap_or(0.0)
+                )
+            })
+            .collect();
+        parts.push(format!("p {p:.2}: {}", top.join(", ")));
+    }
     parts.join("; ")
 }
 

@@ -47,6 +47,9 @@ pub struct StorySpec {
     pub since: Option<DateTime<Utc>>,
     /// Items published after this are never follow-ups (the story's `until`).
     pub until: Option<DateTime<Utc>>,
+    /// Where the baseline was fetched from, if from the web: that page is never its own
+    /// follow-up.
+    pub baseline_url: Option<String>,
 }
 
 /// Which part of an item a hit was found in.

@@ -11,7 +11,8 @@ use tracing::debug;
 
 use super::{DuplicateIndex, Fields, Judgement, Matcher, StorySpec};
 use crate::config::StoryConfig;
-use crate::model::{Article, StoredArticle, StoredItem, Verdict};
+use crate::model::{Article, StoredArticle, StoredItem, Verdict, normalise_link};
+use crate::text::shingles::{shingles, similarity};
 
 /// Shingle similarity at which two matches are the same coverage.
 const SAME_STORY: f64 = 0.5;
@@ -36,7 +37,36 @@ pub fn spec(config: &StoryConfig, baseline: Option<Article>) -> StorySpec {
         exclude: config.exclude.clone(),
         since,
         until: config.until,
+        baseline_url: match &config.baseline {
+            Some(crate::config::Baseline::Url(url)) => Some(url.to_string()),
+            _ => None,
+        },
     }
+}
+
+/// Shingle similarity at or above which a page is the baseline itself (another copy, the
+/// same text under another address).
+const SAME_AS_BASELINE: f64 = 0.8;
+
+/// Whether an item is the story's baseline: its link is the baseline's (the feed carried
+/// the article the story was tracked from), or its page is the baseline's text again.
+/// `sketch` is the baseline's shingle sketch.
+pub fn is_baseline(
+    spec: &StorySpec,
+    sketch: &[u64],
+    item: &StoredItem,
+    page: Option<&StoredArticle>,
+) -> bool {
+    let same_link = |link: &str| {
+        spec.baseline_url
+            .as_deref()
+            .is_some_and(|b| normalise_link(b) == normalise_link(link))
+    };
+    item.url.as_deref().is_some_and(same_link)
+        || page.is_some_and(|p| {
+            same_link(&p.url)
+                || (!sketch.is_empty() && similarity(sketch, &p.shingles) >= SAME_AS_BASELINE)
+        })
 }
 
 /// Whether a declared time falls inside the story's window (an unknown time passes).
@@ -133,12 +163,17 @@ pub fn decide(
     pages: &HashMap<String, StoredArticle>,
     verdicts: &HashMap<String, HashMap<String, Verdict>>,
 ) -> Vec<Decision> {
+    let sketches: Vec<Vec<u64>> = specs.iter().map(|s| shingles(&s.baseline.text)).collect();
     let mut decisions = Vec::with_capacity(wanted.len());
     for (index, item) in wanted {
         let Some(spec) = specs.get(index) else {
             continue;
         };
         let page = item.url.as_ref().and_then(|u| pages.get(u));
+        if is_baseline(spec, &sketches[index], &item, page) {
+            debug!(story_id = %spec.id, item = %item.title, "the baseline itself: not a follow-up");
+            continue;
+        }
         if let Some(page) = page
             && item.published.is_none()
             && !in_window(spec, page.article.published)
@@ -431,6 +466,34 @@ mod tests {
             grouper.place("quake", &item(5, "copy of late", Some(at(26))), &sketch),
             3
         );
+    }
+
+    #[test]
+    fn the_baseline_is_known_by_its_link_or_its_text() {
+        let mut spec = flood();
+        spec.baseline_url = Some("https://paper.example/flood?utm_source=feed".into());
+        let sketch = crate::text::shingles::shingles(&spec.baseline.text);
+        let mut own = item(1, "Valdora dam breaks", None);
+        own.url = Some("https://PAPER.example/flood".into());
+        assert!(is_baseline(&spec, &sketch, &own, None));
+        let other = item(2, "Valdora dam: water reaches the lower town", None);
+        assert!(!is_baseline(&spec, &sketch, &other, None));
+        let copy = StoredArticle {
+            url: "https://mirror.example/copy".into(),
+            article: spec.baseline.clone(),
+            shingles: sketch.clone(),
+            ..StoredArticle::default()
+        };
+        assert!(is_baseline(&spec, &sketch, &other, Some(&copy)));
+        let report = StoredArticle {
+            url: "https://paper.example/2".into(),
+            shingles: crate::text::shingles::shingles(
+                "Engineers from Merrow inspected the broken Valdora dam on Tuesday and said repairs \
+                 would take months while residents of the lower town returned to clean their homes.",
+            ),
+            ..StoredArticle::default()
+        };
+        assert!(!is_baseline(&spec, &sketch, &other, Some(&report)));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use wiremock::ResponseTemplate;
+
 use crate::util::{Site, story_fixture};
 
 /// The `url`s of matches.
@@ -256,6 +258,17 @@ async fn only_candidates_are_fetched_and_the_article_decides() {
     assert!(
         from_article.len() >= 2,
         "the article should supply the evidence: {hits:#?}"
+    );
+    // The fitted decision explains itself feature by feature.
+    let parts = matches[0]["explanation"]["contributions"]
+        .as_array()
+        .expect("contributions")
+        .clone();
+    assert!(
+        parts
+            .iter()
+            .any(|c| c["feature"] == "names" && c["adds"].as_f64().is_some()),
+        "{parts:#?}"
     );
 }
 
@@ -574,4 +587,57 @@ async fn the_entity_filter_takes_any_name_of_the_entity() {
         );
     }
     assert!(env.matches(&["--entity", "Orvane Dam"]).is_empty());
+}
+
+#[tokio::test]
+async fn the_baseline_in_a_polled_feed_is_not_its_own_follow_up() {
+    let site = Site::start().await;
+    // People track an article from a feed they read: the feed carries the baseline itself,
+    // once under its own link and once as a copy under another address.
+    let entries = [
+        site.entry(
+            "baseline",
+            "Orvane Dam gives way above Kessmere",
+            "At least 23 people were killed when the Orvane Dam gave way.",
+            "2031-05-09T08:00:00Z",
+        ),
+        site.entry(
+            "search",
+            "Volunteers return at first light",
+            "Teams from the Valdrian Red Cross went back to work on Saturday.",
+            "2031-05-10T07:05:00Z",
+        ),
+    ];
+    site.serve_feed("post", &entries, 5).await;
+    let copy = ResponseTemplate::new(200)
+        .set_body_raw(story_fixture("baseline.html"), "text/html; charset=utf-8");
+    site.serve_page("baseline-copy", copy, 5).await;
+    let env = site.env(&["post"], "");
+    env.poll();
+    let matches = env.matches(&[]);
+    assert!(
+        !urls(&matches).contains(&site.page("baseline")),
+        "the baseline matched itself: {matches:#?}"
+    );
+    let figures = env.figures(&[]);
+    assert_eq!(figures["baseline"]["killed"]["value"], 23, "{figures:#}");
+    // The same text under another address is the baseline too.
+    let again = [site.entry(
+        "baseline-copy",
+        "Orvane Dam gives way above Kessmere (republished)",
+        "At least 23 people were killed when the Orvane Dam gave way.",
+        "2031-05-09T09:00:00Z",
+    )];
+    site.serve_feed("post", &again, 1).await;
+    env.poll();
+    let matches = env.matches(&[]);
+    assert!(
+        !urls(&matches).contains(&site.page("baseline-copy")),
+        "a copy of the baseline matched: {matches:#?}"
+    );
+    assert_eq!(
+        env.figures(&[])["baseline"]["killed"]["value"],
+        23,
+        "the baseline's figures stay the baseline's"
+    );
 }
