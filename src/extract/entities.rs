@@ -271,11 +271,22 @@ fn split_hyphenated(word: &str) -> Vec<String> {
 
 fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
-    for (word, gap) in raw_words(text) {
-        let parts = split_hyphenated(&word);
+    let words = raw_words(text);
+    for (i, (word, gap)) in words.iter().enumerate() {
+        let parts = split_hyphenated(word);
+        // A possessive followed by a capitalised word is inside a name ("King's Cross",
+        // "Prince George's County", "St. John's Hospital"): it stays as written.
+        let inside_name = words.get(i + 1).is_some_and(|(next, between)| {
+            starts_upper(next) && between.chars().all(char::is_whitespace)
+        });
         for (k, part) in parts.iter().enumerate() {
             let gap = if k == 0 { gap.clone() } else { "-".to_string() };
-            let text = strip_possessive(part).to_string();
+            let last = k + 1 == parts.len();
+            let text = if last && inside_name {
+                part.to_string()
+            } else {
+                strip_possessive(part).to_string()
+            };
             let sentence_start = tokens.is_empty() || gap_starts_sentence(&gap, tokens.last());
             let stripped = text.trim_start_matches(|c: char| {
                 c.is_lowercase() && ARTICLE_PREFIXES.iter().any(|_| true)
@@ -469,9 +480,14 @@ fn runs(s: &Segment, ev: &Evidence) -> Vec<Run> {
             break;
         }
         let mut a = start;
-        // Honorifics and a leading article are not part of the name.
+        // Honorifics and a leading article are not part of the name, except in a name
+        // built on someone's possessive ("Prince George's County", "St. John's Hospital"):
+        // there the title is the place's.
+        let possessive = toks[start..end]
+            .iter()
+            .any(|t| t.text.ends_with("'s") || t.text.ends_with("\u{2019}s"));
         while a + 1 < end
-            && (is_honorific(&toks[a].norm)
+            && ((is_honorific(&toks[a].norm) && !possessive)
                 || is_stopword(&toks[a].norm)
                 || is_calendar(&toks[a].norm))
         {
@@ -869,5 +885,20 @@ mod tests {
         assert!(es.len() < 10);
         let _ = learn("", "\u{0301}\u{200B}(((ISIS-)))) (");
         assert!(learn("", "").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_inside_a_name_stays_in_it() {
+        let es = learn(
+            "Two dead in shooting in Prince George's County",
+            "Two men were killed in Prince George's County on Friday. A suspect was held \
+             near King's Cross station, and police in Prince George's County said more \
+             arrests were likely. Marrick's car was found later.",
+        );
+        assert!(find(&es, "Prince George's County").is_some(), "{es:?}");
+        assert!(find(&es, "King's Cross").is_some(), "{es:?}");
+        assert!(find(&es, "George County").is_none(), "{es:?}");
+        // A possessive that ends a name is the owner's: "Marrick's car" is Marrick.
+        assert!(find(&es, "Marrick's").is_none(), "{es:?}");
     }
 }
