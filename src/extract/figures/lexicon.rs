@@ -4,6 +4,8 @@
 //! Matching is case-insensitive and whole-word (see `is_any`), so each list holds
 //! lowercase words and every inflection it means to catch.
 
+use crate::model::FigureKind;
+
 // Reading sentences.
 
 /// Words after which a period does not end a sentence.
@@ -452,6 +454,75 @@ pub(super) const CULPRIT_NOUNS: &[&str] = &[
     "driver",
     "culprit",
 ];
+
+/// Nouns for one person a casualty is counted by, when a sentence names no number ("a man
+/// was shot and killed"); culprits are left out: a dead gunman is not a victim.
+pub(super) const VICTIM_NOUNS: &[&str] = &[
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "child",
+    "baby",
+    "toddler",
+    "infant",
+    "teenager",
+    "teen",
+    "youth",
+    "person",
+    "pedestrian",
+    "cyclist",
+    "motorcyclist",
+    "motorist",
+    "passenger",
+    "driver",
+    "officer",
+    "soldier",
+    "student",
+    "resident",
+    "worker",
+    "victim",
+    "tourist",
+];
+
+/// Verbs of a wound that "and killed" or "fatally" make a death ("shot and killed").
+pub(super) const WOUNDING_VERBS: &[&str] = &["shot", "stabbed", "struck", "hit", "beaten"];
+
+/// Adverbs that make a wound a death ("fatally shot").
+pub(super) const FATALLY: &[&str] = &["fatally", "mortally"];
+
+/// Objects after "killed" that make the dead the killer ("killed himself").
+pub(super) const REFLEXIVES: &[&str] = &["himself", "herself", "themselves", "themself"];
+
+/// Words that say nobody ("nobody was hurt"); "no one" is read as two words.
+pub(super) const NOBODY: &[&str] = &["nobody", "no-one"];
+
+/// Nouns after "no" that say none of a kind happened ("no injuries were reported").
+pub(super) const NO_CASUALTY_NOUNS: &[(&str, FigureKind)] = &[
+    ("deaths", FigureKind::Killed),
+    ("fatalities", FigureKind::Killed),
+    ("injuries", FigureKind::Injured),
+    ("arrests", FigureKind::Arrested),
+];
+
+/// Auxiliaries of a plural or a past sentence, after "nobody" or between a number and its
+/// verb ("no one was hurt", "two were not injured").
+pub(super) const BE_FORMS: &[&str] = &["was", "were", "is", "are", "has", "had", "have", "been"];
+
+/// Adverbs that may qualify a casualty verb without changing its kind ("seriously injured").
+pub(super) const SEVERITY_ADVERBS: &[&str] = &[
+    "seriously",
+    "badly",
+    "critically",
+    "gravely",
+    "severely",
+    "reportedly",
+    "immediately",
+];
+
+/// Words that deny the verb they precede ("were not injured"); forms such as "weren't" are
+/// recognised by their ending.
+pub(super) const NEGATORS: &[&str] = &["not", "never", "no"];
 
 /// Articles that make a noun one person ("a ninth suspect", "the captain and two …").
 pub(super) const ARTICLES: &[&str] = &["a", "an", "the"];

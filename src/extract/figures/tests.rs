@@ -38,6 +38,60 @@ fn term(text: &str) -> String {
 // Counts said without a number, or around one.
 
 #[test]
+fn one_victim_said_by_the_verb_alone() {
+    one(
+        "A man was shot and killed outside a bar on Friday night.",
+        Killed,
+        1,
+        Exact,
+    );
+    one(
+        "A 19-year-old woman has died in hospital.",
+        Killed,
+        1,
+        Exact,
+    );
+    one(
+        "A pedestrian was fatally struck by a bus.",
+        Killed,
+        1,
+        Exact,
+    );
+    one(
+        "A boy was seriously injured in the blast.",
+        Injured,
+        1,
+        Exact,
+    );
+    // The killer is no victim, and a counted figure in the sentence says it better.
+    none("The gunman was killed by police.");
+    none("A man who opened fire later killed himself.");
+    assert_eq!(
+        obs("A woman was killed and three people were injured."),
+        vec![(Injured, 3, Exact), (Killed, 1, Exact)]
+    );
+}
+
+#[test]
+fn a_denied_verb_counts_nobody() {
+    none("Two other children were not injured.");
+    none("The four passengers weren't hurt, the airline said.");
+    one("No one was hurt in the fire.", Injured, 0, Exact);
+    one("Nobody was seriously injured.", Injured, 0, Exact);
+    one("No deaths were reported after the storm.", Killed, 0, Exact);
+    // "No one else" leaves the total unsaid.
+    none("No one else was injured.");
+    // A counted figure of the same kind outranks the none of another clause.
+    assert_eq!(
+        article_figures("", "Six people were injured. No one was killed.")
+            .into_iter()
+            .map(|o| (o.kind, o.value))
+            .collect::<Vec<_>>(),
+        vec![(Killed, 0), (Injured, 6)]
+    );
+}
+
+#[test]
 fn a_single_culprit_taken_into_custody_is_one_arrest() {
     one(
         "The suspected gunman, a 29-year-old local man, was taken into custody an hour later.",
@@ -684,8 +738,9 @@ fn attendees_evacuees_troops() {
 #[test]
 fn ages_are_not_counts() {
     none("A 15-year-old was killed.");
-    none("The driver, aged 34, was injured.");
-    none("A boy, 12, was hurt in the crush.");
+    // One person, whatever their age.
+    one("The driver, aged 34, was injured.", Injured, 1, Exact);
+    one("A boy, 12, was hurt in the crush.", Injured, 1, Exact);
     none("The victim was 19 years old and died at the scene.");
 }
 

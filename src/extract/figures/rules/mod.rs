@@ -18,7 +18,7 @@ use crate::extract::numbers::{ParsedNumber, parse_number};
 use crate::model::{FigureKind, Observation, Qualifier};
 pub(super) use other_event::StoryNames;
 use other_event::other_event;
-use singular::singular_arrest;
+use singular::{denied, nobody, singular_arrest, singular_victim};
 use stale::stale;
 use tie::read_number;
 
@@ -141,15 +141,29 @@ pub(super) fn read_sentence(sc: &Scanner, hits: &mut Vec<Hit>) {
             continue;
         };
         let j = i + p.len;
-        if let Some(h) = read_number(sc, i, j, p) {
+        if let Some(h) = read_number(sc, i, j, p)
+            && !denied(toks, i, h.term_from)
+        {
             hits.push(h);
         }
         i = j.max(i + 1);
     }
-    if !hits.iter().any(|h| h.kind == FigureKind::Arrested)
+    // A figure said without a number counts only where no number says that kind.
+    let said = |hits: &[Hit], kind| hits.iter().any(|h: &Hit| h.kind == kind);
+    if !said(hits, FigureKind::Arrested)
         && let Some(h) = singular_arrest(sc)
     {
         hits.push(h);
+    }
+    if let Some(h) = singular_victim(sc)
+        && !said(hits, h.kind)
+    {
+        hits.push(h);
+    }
+    for h in nobody(sc) {
+        if !said(hits, h.kind) {
+            hits.push(h);
+        }
     }
 }
 

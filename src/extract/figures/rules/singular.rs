@@ -1,9 +1,12 @@
-//! One arrest said without a number: "the suspect was arrested".
+//! Figures said without a number: one arrest ("the suspect was arrested"), one victim ("a
+//! man was shot and killed"), and none ("no one was hurt").
 
 use super::Hit;
 use super::words::right_trigger;
 use crate::extract::figures::lexicon::{
-    ARREST_ADVERBS, ARTICLES, AUXILIARIES, COUNTED_MODIFIERS, CULPRIT_NOUNS,
+    ARREST_ADVERBS, ARTICLES, AUXILIARIES, BE_FORMS, COUNTED_MODIFIERS, CULPRIT_NOUNS, FATALLY,
+    NEGATORS, NO_CASUALTY_NOUNS, NOBODY, REFLEXIVES, SEVERITY_ADVERBS, VICTIM_NOUNS,
+    WOUNDING_VERBS,
 };
 use crate::extract::figures::sentence::{Scanner, Tk, Tok, is, is_any};
 use crate::model::{FigureKind, Qualifier};
@@ -13,7 +16,7 @@ use crate::model::{FigureKind, Qualifier};
 /// ordinal (read elsewhere) and "another man" an increment.
 pub(super) fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     let toks = &sc.toks;
-    let head = culprit_subject(toks)?;
+    let head = single_subject(toks, CULPRIT_NOUNS)?;
     let aux = auxiliary_after(toks, head)?;
     let k = verb_after(toks, aux)?;
     let (kind, len) = right_trigger(toks, k)?;
@@ -33,13 +36,121 @@ pub(super) fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     })
 }
 
-/// "The suspected gunman …", "A teenager …": the head noun of a subject that is one culprit.
-fn culprit_subject(toks: &[Tok]) -> Option<usize> {
+/// "A man was shot and killed", "a teenager has died", "a woman was seriously injured": one
+/// victim, said without a number. The subject must be one person who is no culprit, and
+/// the verb its own ("a man who killed himself" is the killer).
+pub(super) fn singular_victim(sc: &Scanner) -> Option<Hit> {
+    use FigureKind::*;
+    let toks = &sc.toks;
+    let head = single_subject(toks, VICTIM_NOUNS)?;
+    let (k, fatal) = match toks.get(head + 1) {
+        // "A man died", "a woman has died".
+        t if is(t, "died") => (head + 1, false),
+        t if is_any(t, &["has", "had"]) && is(toks.get(head + 2), "died") => (head + 2, false),
+        _ => {
+            let aux = auxiliary_after(toks, head)?;
+            let mut k = verb_after(toks, aux)?;
+            while is_any(toks.get(k), SEVERITY_ADVERBS) {
+                k += 1;
+            }
+            if is_any(toks.get(k), FATALLY) && is_any(toks.get(k + 1), WOUNDING_VERBS) {
+                (k, true)
+            } else if is_any(toks.get(k), WOUNDING_VERBS) && is(toks.get(k + 1), "and") {
+                (k + 2, false)
+            } else {
+                (k, false)
+            }
+        }
+    };
+    let (kind, len) = if fatal {
+        (Killed, 2)
+    } else {
+        right_trigger(toks, k)?
+    };
+    if !matches!(kind, Killed | Injured) || is_any(toks.get(k + len), REFLEXIVES) {
+        return None;
+    }
+    Some(Hit {
+        kind,
+        value: 1,
+        qualifier: Qualifier::Exact,
+        term_from: k,
+        term_to: k + len,
+        update: false,
+        more: false,
+        at: head,
+        weak: true,
+    })
+}
+
+/// "No one was hurt", "nobody was seriously injured", "no deaths were reported": none of a
+/// kind. "No one else" says nothing of the total, so it is not read.
+pub(super) fn nobody(sc: &Scanner) -> Vec<Hit> {
+    let toks = &sc.toks;
+    let mut out: Vec<Hit> = Vec::new();
+    for i in 0..toks.len() {
+        let t = toks.get(i);
+        let said = if is_any(t, NOBODY) {
+            Some(i + 1)
+        } else if is(t, "no") && is(toks.get(i + 1), "one") {
+            Some(i + 2)
+        } else {
+            None
+        };
+        let found = match said {
+            Some(mut k) => {
+                if is(toks.get(k), "else") || !is_any(toks.get(k), BE_FORMS) {
+                    continue;
+                }
+                while is_any(toks.get(k), BE_FORMS) || is_any(toks.get(k), SEVERITY_ADVERBS) {
+                    k += 1;
+                }
+                right_trigger(toks, k)
+                    .filter(|(kind, _)| *kind != FigureKind::Arrested)
+                    .map(|(kind, len)| (kind, k, k + len))
+            }
+            None if is(t, "no") => NO_CASUALTY_NOUNS
+                .iter()
+                .find(|(noun, _)| is(toks.get(i + 1), noun))
+                .map(|&(_, kind)| (kind, i + 1, i + 2)),
+            None => None,
+        };
+        if let Some((kind, from, to)) = found
+            && !out.iter().any(|h| h.kind == kind)
+        {
+            out.push(Hit {
+                kind,
+                value: 0,
+                qualifier: Qualifier::Exact,
+                term_from: from,
+                term_to: to,
+                update: false,
+                more: false,
+                at: i,
+                weak: true,
+            });
+        }
+    }
+    out
+}
+
+/// Whether the verb of a figure is denied: a negator between its number at `at` and its
+/// kind word at `term` ("two other children were not injured", "four weren't charged").
+pub(super) fn denied(toks: &[Tok], at: usize, term: usize) -> bool {
+    term > at
+        && toks[at + 1..term.min(toks.len())]
+            .iter()
+            .any(|t| is_any(Some(t), NEGATORS) || t.s.ends_with("n't") || t.s.ends_with("n’t"))
+}
+
+/// "The suspected gunman …", "A teenager …": the head noun of a subject that is one person
+/// of `nouns`.
+fn single_subject(toks: &[Tok], nouns: &[&str]) -> Option<usize> {
     if !is_any(toks.first(), ARTICLES) {
         return None;
     }
     // Up to three modifiers ("suspected", "34-year-old", "lone") before the head noun.
-    let head = (1..5.min(toks.len())).find(|&k| is_any(toks.get(k), CULPRIT_NOUNS))?;
+    let head = (1..5.min(toks.len())).find(|&k| is_any(toks.get(k), nouns))?;
     let counted = toks[1..head].iter().any(|t| {
         t.kind == Tk::Punct
             || crate::extract::numbers::ordinal_value(t.s).is_some()
@@ -104,17 +215,35 @@ mod tests {
     #[test]
     fn culprit_subjects() {
         assert_eq!(
-            culprit_subject(&toks("The suspected lone gunman fled").toks),
+            single_subject(&toks("The suspected lone gunman fled").toks, CULPRIT_NOUNS),
             Some(3)
         );
-        assert_eq!(culprit_subject(&toks("A teenager was held").toks), Some(1));
-        assert_eq!(culprit_subject(&toks("Another man was held").toks), None);
-        assert_eq!(culprit_subject(&toks("A second man was held").toks), None);
-        assert_eq!(culprit_subject(&toks("A third man was held").toks), None);
-        assert_eq!(culprit_subject(&toks("The mayor was held").toks), None);
-        assert_eq!(culprit_subject(&toks("He was held").toks), None);
         assert_eq!(
-            culprit_subject(&toks("The big old red dark van man").toks),
+            single_subject(&toks("A teenager was held").toks, CULPRIT_NOUNS),
+            Some(1)
+        );
+        assert_eq!(
+            single_subject(&toks("Another man was held").toks, CULPRIT_NOUNS),
+            None
+        );
+        assert_eq!(
+            single_subject(&toks("A second man was held").toks, CULPRIT_NOUNS),
+            None
+        );
+        assert_eq!(
+            single_subject(&toks("A third man was held").toks, CULPRIT_NOUNS),
+            None
+        );
+        assert_eq!(
+            single_subject(&toks("The mayor was held").toks, CULPRIT_NOUNS),
+            None
+        );
+        assert_eq!(
+            single_subject(&toks("He was held").toks, CULPRIT_NOUNS),
+            None
+        );
+        assert_eq!(
+            single_subject(&toks("The big old red dark van man").toks, CULPRIT_NOUNS),
             None
         );
     }
