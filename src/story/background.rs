@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::weights::TermMap;
+use super::weights::{StoryContext, TermMap};
 use super::{Background, Matcher, StorySpec, topic};
 
 /// Most recent items that make up the background corpus.
@@ -27,13 +27,20 @@ pub struct BackgroundCounter {
     bg: Background,
     /// Term → (documents, last document counted), so a term repeated in one text counts
     /// once without a set per text.
-    terms: TermMap<(u64, usize)>,
+    terms: Counts,
     /// Name token → (documents, last document counted), likewise.
-    name_tokens: TermMap<(u64, usize)>,
+    name_tokens: Counts,
+    /// Per story (by index): its context's counts (see `StoryContext`).
+    context: Vec<(Counts, Counts)>,
+    /// The current text's name tokens, kept between texts for its allocation.
+    tokens: Vec<String>,
 }
 
+/// Key → (documents, last document counted).
+type Counts = TermMap<(u64, usize)>;
+
 /// Counts `key` once for document `doc`.
-fn count_once(map: &mut TermMap<(u64, usize)>, key: &str, doc: usize) {
+fn count_once(map: &mut Counts, key: &str, doc: usize) {
     match map.get_mut(key) {
         Some((count, last)) => {
             if *last != doc {
@@ -55,6 +62,8 @@ impl BackgroundCounter {
             bg: Background::default(),
             terms: TermMap::default(),
             name_tokens: TermMap::default(),
+            context: vec![Default::default(); specs.len()],
+            tokens: Vec::new(),
         }
     }
 
@@ -62,13 +71,31 @@ impl BackgroundCounter {
     pub fn add(&mut self, text: &str) {
         let doc = self.bg.docs as usize;
         self.bg.docs += 1;
-        for name in self.matcher.names_in(text) {
+        let (names, named) = self.matcher.names_and_stories(text);
+        for name in names {
             *self.bg.names.entry(name).or_default() += 1;
         }
         let terms = &mut self.terms;
         topic::for_each_term(text, |term| count_once(terms, term, doc));
-        let tokens = &mut self.name_tokens;
-        topic::for_each_name_token(text, |token, _| count_once(tokens, token, doc));
+        let (counts, tokens) = (&mut self.name_tokens, &mut self.tokens);
+        tokens.clear();
+        topic::for_each_name_token(text, |token, _| {
+            count_once(counts, token, doc);
+            if !named.is_empty() {
+                tokens.push(token.to_string());
+            }
+        });
+        for (story, headline) in named {
+            let Some((any, head)) = self.context.get_mut(story) else {
+                continue;
+            };
+            for token in &self.tokens {
+                count_once(any, token, doc);
+                if headline {
+                    count_once(head, token, doc);
+                }
+            }
+        }
     }
 
     /// The matcher, weighed by what was counted.
@@ -78,9 +105,26 @@ impl BackgroundCounter {
             mut bg,
             terms,
             name_tokens,
+            context,
+            tokens: _,
         } = self;
-        bg.terms = terms.into_iter().map(|(t, (n, _))| (t, n)).collect();
-        bg.name_tokens = name_tokens.into_iter().map(|(t, (n, _))| (t, n)).collect();
+        let counts = |map: Counts| -> TermMap<u64> {
+            map.into_iter().map(|(t, (n, _))| (t, n)).collect()
+        };
+        bg.terms = counts(terms);
+        bg.name_tokens = counts(name_tokens);
+        bg.context = matcher
+            .stories()
+            .iter()
+            .zip(context)
+            .map(|(s, (any, headline))| {
+                let context = StoryContext {
+                    any: counts(any),
+                    headline: counts(headline),
+                };
+                (s.id.clone(), context)
+            })
+            .collect();
         matcher.set_background(&bg);
         matcher
     }
@@ -142,6 +186,31 @@ mod tests {
             published: None,
         };
         assert_eq!(listed.judge(0, &fields), streamed.judge(0, &fields));
+    }
+
+    #[test]
+    fn names_beside_a_storys_names_are_counted_for_it() {
+        let mut story = spec();
+        story.baseline = crate::model::Article {
+            title: Some("Valdora ferry sinks off Kessit".into()),
+            text: "The Valdora ferry sank off Kessit. Captain Orrin Dahl was rescued.".into(),
+            ..Default::default()
+        };
+        let mut counter = BackgroundCounter::new(&[story]);
+        for text in [
+            "Orrin Dahl and Brenna Solt testify",
+            "Brenna Solt speaks of Orrin Dahl",
+            "Valdora ferry: Orrin Dahl home",
+            "Brenna Solt opens a bakery",
+        ] {
+            counter.add(text);
+        }
+        let matcher = counter.finish();
+        let context = &matcher.background().context["flood"];
+        assert_eq!(context.any.get("solt"), Some(&2), "{context:?}");
+        assert_eq!(context.any.get("dahl"), Some(&3), "{context:?}");
+        assert_eq!(context.headline.get("dahl"), Some(&1), "{context:?}");
+        assert_eq!(context.headline.get("solt"), None, "{context:?}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::topic::{TopicVector, for_each_name_token, for_each_term};
-use super::weights::{Background, name_token_weight};
+use super::weights::{Background, StoryContext, name_token_weight};
 use super::{Fields, StorySpec};
 use crate::extract::entities::is_boilerplate_paragraph;
 use crate::text::normalize::normalize;
@@ -28,7 +28,7 @@ const DAYS_SCALE: f64 = 365.0;
 const ENTITIES_SCALE: f64 = 3.0;
 
 /// The names of the features, in the order of [`Evidence::values`] and of the model's weights.
-pub const FEATURES: [&str; 20] = [
+pub const FEATURES: [&str; 23] = [
     "topical",
     "lead_topical",
     "names",
@@ -39,6 +39,9 @@ pub const FEATURES: [&str; 20] = [
     "novel_mentions",
     "novel_numbers",
     "known_title",
+    "context_title",
+    "context_lead",
+    "rival",
     "entities",
     "entities_early",
     "anchors",
@@ -74,6 +77,15 @@ pub struct Evidence {
     pub novel_numbers: f64,
     /// Share of the title's name weight that the baseline mentions.
     pub known_title: f64,
+    /// Share of the title's name weight on the baseline's context: names it mentions
+    /// only below its title and lead (an actor's earlier deal, an explainer's aside).
+    pub context_title: f64,
+    /// The same share for the item's whole lead.
+    pub context_lead: f64,
+    /// Share of the lead's name weight on the story's rivals: names new to the baseline's
+    /// title and lead that keep company with the story's names in the corpus, but seldom
+    /// with its headline's (another event told in the same terms).
+    pub rival: f64,
     /// The story's entities named anywhere in the item (weights summed, scaled).
     pub entities: f64,
     /// The story's entities named in the title or summary (weights summed, scaled).
@@ -107,7 +119,7 @@ pub struct Evidence {
 
 impl Evidence {
     /// The features in the order of [`FEATURES`].
-    pub fn values(&self) -> [f64; 20] {
+    pub fn values(&self) -> [f64; 23] {
         [
             self.topical,
             self.lead_topical,
@@ -119,6 +131,9 @@ impl Evidence {
             self.novel_mentions,
             self.novel_numbers,
             self.known_title,
+            self.context_title,
+            self.context_lead,
+            self.rival,
             self.entities,
             self.entities_early,
             self.anchors,
@@ -142,6 +157,10 @@ pub struct Profile {
     lead_names: TopicVector,
     /// Every normalised word of the baseline, any case: a name among them is not novel.
     words: HashSet<String>,
+    /// Every normalised word of the baseline's title and lead: its names there are anchors.
+    lead_words: HashSet<String>,
+    /// Name tokens the corpus shows as another event's (see [`Evidence::rival`]).
+    rivals: HashSet<String>,
     /// Years the baseline names, and the year it was published.
     years: Vec<i32>,
     /// Every number the baseline states, as written (digits only).
@@ -197,6 +216,38 @@ fn years_in(text: &str) -> Vec<i32> {
     out
 }
 
+/// Items naming the story in which a token must appear before it can be a rival.
+const RIVAL_MIN_ITEMS: u64 = 2;
+/// Share of a token's items that name the story: above it, the token belongs to the
+/// story's neighbourhood rather than to the news at large.
+const RIVAL_TIED: f64 = 0.5;
+/// Share of those items that also name the headline's entities: below it, the token
+/// keeps company with the story's secondary names only.
+const RIVAL_HEADLINE: f64 = 0.5;
+
+/// The story's rivals in `context`: name tokens not in the baseline's title or lead, seen
+/// mostly with the story's names, seldom with its headline's.
+fn rivals(
+    context: &StoryContext,
+    bg: &Background,
+    lead_words: &HashSet<String>,
+) -> HashSet<String> {
+    context
+        .any
+        .iter()
+        .filter(|(token, n)| {
+            let n = **n;
+            let df = bg.name_tokens.get(*token).copied().unwrap_or(n).max(n);
+            let headline = context.headline.get(*token).copied().unwrap_or(0);
+            n >= RIVAL_MIN_ITEMS
+                && !lead_words.contains(*token)
+                && n as f64 >= RIVAL_TIED * df as f64
+                && (headline as f64) < RIVAL_HEADLINE * n as f64
+        })
+        .map(|(token, _)| token.clone())
+        .collect()
+}
+
 impl Profile {
     /// The profile of a story's baseline, weighed by `bg`.
     pub fn build(spec: &StorySpec, bg: &Background) -> Self {
@@ -211,9 +262,16 @@ impl Profile {
         let lead = lead.join("\n");
         let head = [(title.as_str(), 2.0), (lead.as_str(), 1.0)];
         let whole = [(title.as_str(), 2.0), (spec.baseline.text.as_str(), 1.0)];
-        let mut words = HashSet::new();
-        words_of(&title, &mut words);
+        let mut lead_words = HashSet::new();
+        words_of(&title, &mut lead_words);
+        words_of(&lead, &mut lead_words);
+        let mut words = lead_words.clone();
         words_of(&spec.baseline.text, &mut words);
+        let rivals = bg
+            .context
+            .get(&spec.id)
+            .map(|c| rivals(c, bg, &lead_words))
+            .unwrap_or_default();
         let published = spec.baseline.published.or(spec.baseline.updated);
         let mut years = years_in(&title);
         years.extend(years_in(&spec.baseline.text));
@@ -234,6 +292,8 @@ impl Profile {
             names: TopicVector::of_names(&whole, bg),
             lead_names: TopicVector::of_names(&head, bg),
             words,
+            lead_words,
+            rivals,
             years,
             published,
         }
@@ -374,23 +434,35 @@ pub fn measure(
 ) -> Evidence {
     let (mut novel, mut all, mut count) = (0.0, 0.0, 0usize);
     let (mut title_novel, mut title_all) = (0.0, 0.0);
+    let (mut context, mut title_context, mut rival) = (0.0, 0.0, 0.0);
     for (i, (token, w)) in item.lead_tokens.iter().enumerate() {
         // Flattened: a famous newcomer in the lead (a president, a champion) is as telling
         // as an obscure one, though a name every item carries says less.
         let w = 0.3 + 0.7 * w;
         let new = !story.words.contains(token);
         all += w;
+        let aside = !new && !story.lead_words.contains(token);
         if new {
             novel += w;
             count += 1;
+        }
+        if aside {
+            context += w;
+        }
+        if story.rivals.contains(token) {
+            rival += w;
         }
         if i < item.title_tokens {
             title_all += w;
             if new {
                 title_novel += w;
             }
+            if aside {
+                title_context += w;
+            }
         }
     }
+    let share = |part: f64, of: f64| if of > 0.0 { part / of } else { 0.0 };
     let (mut novel_said, mut said) = (0.0, 0.0);
     for (token, w, times) in &item.mentions {
         let w = (0.3 + 0.7 * w) * f64::from(*times);
@@ -435,6 +507,9 @@ pub fn measure(
         } else {
             0.0
         },
+        context_title: share(title_context, title_all),
+        context_lead: share(context, all),
+        rival: share(rival, all),
         entities: (names.entity_score / ENTITIES_SCALE).min(1.0),
         entities_early: (names.entity_score_early / ENTITIES_SCALE).min(1.0),
         legacy: (names.legacy / 3.0).min(1.0),
@@ -526,6 +601,58 @@ mod tests {
         let same_year = measured("Marla Venn in rehab, 2008", "Marla Venn.", None);
         assert_eq!(same_year.other_year, 0.0);
         assert_eq!(same_year.days, 0.0);
+    }
+
+    #[test]
+    fn a_title_on_the_baselines_aside_is_context() {
+        let mut story = spec();
+        story.baseline.text.push_str(
+            "\nHer next film opens in spring.\nIn 2003 Venn spent a month at the Harrowgate clinic near Dunmore after a \
+             car crash.",
+        );
+        let bg = Background::default();
+        let profile = Profile::build(&story, &bg);
+        let of = |title: &str| {
+            let fields = Fields {
+                title,
+                summary: "",
+                article: None,
+                published: None,
+            };
+            let item = ItemProfile::build(&fields, &bg);
+            measure(&profile, &item, 0.3, NameEvidence::default(), None)
+        };
+        let aside = of("Harrowgate clinic in Dunmore closes");
+        let anchor = of("Serenity Oaks in Calder Bay says Venn is resting");
+        assert!(aside.context_title > 0.9, "{aside:?}");
+        assert!(aside.context_lead > 0.9, "{aside:?}");
+        assert_eq!(anchor.context_title, 0.0, "{anchor:?}");
+        assert_eq!(aside.rival, 0.0, "no corpus, no rivals: {aside:?}");
+    }
+
+    #[test]
+    fn rivals_keep_company_with_the_story_but_not_with_its_headline() {
+        let mut context = StoryContext::default();
+        let mut bg = Background {
+            docs: 100,
+            ..Background::default()
+        };
+        // token: (items naming the story, of them naming the headline, items in all)
+        for (token, any, headline, df) in [
+            ("birchwood", 6, 1, 7), // another clinic, named beside the story's people
+            ("serenity", 9, 9, 9),  // the headline's own company
+            ("reuters", 8, 0, 60),  // everywhere: not the story's neighbourhood
+            ("holloway", 1, 0, 1),  // once is no pattern
+            ("venn", 12, 12, 12),   // in the baseline's lead
+        ] {
+            context.any.insert(token.into(), any);
+            context.headline.insert(token.into(), headline);
+            bg.name_tokens.insert(token.into(), df);
+        }
+        let mut lead_words = HashSet::new();
+        words_of("Actress Marla Venn checks in", &mut lead_words);
+        let found = rivals(&context, &bg, &lead_words);
+        assert_eq!(found, HashSet::from(["birchwood".to_string()]));
     }
 
     #[test]

@@ -500,6 +500,11 @@ impl Matcher {
         self.bg = bg.clone();
     }
 
+    /// The background the weights came from.
+    pub fn background(&self) -> &Background {
+        &self.bg
+    }
+
     /// The compiled stories, in the order given to `build`.
     pub fn stories(&self) -> &[StoryInfo] {
         &self.stories
@@ -523,16 +528,44 @@ impl Matcher {
 
     /// The distinct normalised names (not exclude phrases) found in `text`: what to count for `Background::names`.
     pub fn names_in(&self, text: &str) -> Vec<String> {
+        self.names_and_stories(text).0
+    }
+
+    /// The distinct normalised names found in `text`, and the stories (by index) whose
+    /// entities they are, each with whether one of them is in the baseline's headline.
+    pub fn names_and_stories(&self, text: &str) -> (Vec<String>, Vec<(usize, bool)>) {
         // Hits are few next to the patterns: collect their indices rather than a flag per pattern.
         let mut seen: Vec<usize> = Vec::new();
         self.scan_patterns(text, |p, _, _| seen.push(p));
         seen.sort_unstable();
         seen.dedup();
-        seen.into_iter()
-            .filter_map(|i| self.patterns.get(i))
-            .filter(|p| p.owners.iter().any(|o| matches!(o, Owner::Entity { .. })))
-            .map(|p| p.norm.clone())
-            .collect()
+        let mut names = Vec::new();
+        let mut stories: Vec<(usize, bool)> = Vec::new();
+        for p in seen.into_iter().filter_map(|i| self.patterns.get(i)) {
+            let mut entity = false;
+            for owner in &p.owners {
+                let &Owner::Entity {
+                    story, entity: e, ..
+                } = owner
+                else {
+                    continue;
+                };
+                entity = true;
+                let headline = self
+                    .stories
+                    .get(story)
+                    .and_then(|s| s.entities.get(e))
+                    .is_some_and(|e| e.in_title);
+                match stories.iter_mut().find(|(s, _)| *s == story) {
+                    Some(slot) => slot.1 |= headline,
+                    None => stories.push((story, headline)),
+                }
+            }
+            if entity {
+                names.push(p.norm.clone());
+            }
+        }
+        (names, stories)
     }
 
     fn scan_patterns(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {

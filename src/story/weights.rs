@@ -27,6 +27,19 @@ pub struct Background {
     pub terms: TermMap<u64>,
     /// Name token → items that contain it (count with `topic::for_each_name_token`).
     pub name_tokens: TermMap<u64>,
+    /// Story id → what the items that name one of its entities say of other names.
+    pub context: HashMap<String, StoryContext>,
+}
+
+/// The name tokens of the items that name a story (its context in the corpus): a name
+/// that keeps company with the story's names but not with its headline's is another
+/// event's, told in the same terms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoryContext {
+    /// Name token → items naming any of the story's entities that contain it.
+    pub any: TermMap<u64>,
+    /// Name token → items naming one of the baseline headline's entities that contain it.
+    pub headline: TermMap<u64>,
 }
 
 impl Background {
