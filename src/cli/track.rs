@@ -87,7 +87,7 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
     };
     let spec = spec(&story, Some(page.clone()));
     let matcher = build_matcher(std::slice::from_ref(&spec), &[]);
-    let mut entities: Vec<(Vec<String>, f64, bool)> = matcher
+    let mut entities: Vec<(Vec<String>, f64, bool, bool)> = matcher
         .stories()
         .first()
         .map(|s| {
@@ -95,12 +95,13 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|e| {
                     let w = e.name_weights.iter().copied().fold(0.0, f64::max);
-                    (e.names.clone(), w, e.common_word)
+                    (e.names.clone(), w, e.common_word, e.in_lead)
                 })
                 .collect()
         })
         .unwrap_or_default();
-    entities.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // The event's anchors (named by the title or lead) first, then its context, each by weight.
+    entities.sort_by(|a, b| b.3.cmp(&a.3).then(b.1.total_cmp(&a.1)));
     let found = &version.figures;
 
     println!("story: {id} — {}", super::output::terminal_safe(&title));
@@ -114,7 +115,17 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         println!("follow-ups from: {}", super::output::time(since));
     }
     println!("entities (weight):");
-    for (names, weight, common) in &entities {
+    for (i, (names, weight, common, anchor)) in entities.iter().enumerate() {
+        if i == 0 || entities[i - 1].3 != *anchor {
+            println!(
+                "  {}",
+                if *anchor {
+                    "anchors: named by the title or lead"
+                } else {
+                    "context: named further down"
+                }
+            );
+        }
         let note = if *common { " (also a common word)" } else { "" };
         println!(
             "  {:.2}  {}{note}",
@@ -143,9 +154,9 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         println!("  {}: {}", o.kind.as_str(), phrase(&row));
     }
 
-    let saved: Vec<&(Vec<String>, f64, bool)> = entities
+    let saved: Vec<&(Vec<String>, f64, bool, bool)> = entities
         .iter()
-        .filter(|(_, w, common)| *w >= SAVED_WEIGHT && !common)
+        .filter(|(_, w, common, _)| *w >= SAVED_WEIGHT && !common)
         .take(SAVED_ENTITIES)
         .collect();
     let table = story_table(&story, &saved, found);
@@ -183,7 +194,7 @@ fn read(source: &str, settings: &Settings) -> anyhow::Result<(PageVersion, Basel
 /// The `[[story]]` table to append.
 fn story_table(
     story: &StoryConfig,
-    entities: &[&(Vec<String>, f64, bool)],
+    entities: &[&(Vec<String>, f64, bool, bool)],
     found: &[crate::model::Observation],
 ) -> Table {
     let mut table = Table::new();
@@ -199,11 +210,11 @@ fn story_table(
     if !entities.is_empty() {
         let names: Array = entities
             .iter()
-            .map(|(names, _, _)| names[0].clone())
+            .map(|(names, ..)| names[0].clone())
             .collect();
         table.insert("entities", value(names));
         let mut aliases = InlineTable::new();
-        for (names, _, _) in entities.iter().filter(|(names, _, _)| names.len() > 1) {
+        for (names, ..) in entities.iter().filter(|(names, ..)| names.len() > 1) {
             let others: Array = names[1..].iter().cloned().collect();
             aliases.insert(&names[0], others.into());
         }

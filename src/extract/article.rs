@@ -1036,6 +1036,30 @@ fn fragment_paragraphs(fragment: &str) -> Vec<String> {
     tidy(out)
 }
 
+/// Reads a plain-text article (a saved `.txt`, a `text/plain` answer): its first line is the
+/// title, each further line a paragraph, so a lead stays a lead.
+pub fn read_plain(text: &str) -> Article {
+    let text = &text[..text.floor_char_boundary(MAX_INPUT_BYTES)];
+    let mut lines = text.split('\n').map(collapse).filter(|p| !p.is_empty());
+    let title = lines.next();
+    Article {
+        title,
+        published: None,
+        updated: None,
+        text: tidy(lines.collect()).join("\n\n"),
+    }
+}
+
+/// Whether text with no declared type reads as plain text: nothing in its opening looks
+/// like a tag ("<p", "</", "<!").
+pub fn looks_plain(text: &str) -> bool {
+    let head = &text[..text.floor_char_boundary(4096)];
+    !head
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+}
+
 /// Declared text to paragraphs: markup and entities are read as HTML, plain text by lines.
 fn declared_paragraphs(raw: &str) -> Vec<String> {
     if raw.contains('<') || raw.contains('&') {

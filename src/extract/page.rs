@@ -27,8 +27,19 @@ pub struct PageVersion {
 /// Reads a page from its bytes; `content_type` helps find the charset, `url` is where it
 /// came from (for links).
 pub fn read(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>) -> PageVersion {
-    let html = charset::decode(bytes, content_type);
-    of_article(article::read(&html, url))
+    let text = charset::decode(bytes, content_type);
+    let plain = match content_type {
+        Some(t) => t
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("text/plain"),
+        None => article::looks_plain(&text),
+    };
+    of_article(if plain {
+        article::read_plain(&text)
+    } else {
+        article::read(&text, url)
+    })
 }
 
 /// The version of an article already read (a stored one, or one extracted elsewhere).
@@ -85,6 +96,22 @@ mod tests {
             .collect();
         assert_eq!(killed, vec![12]);
         assert_eq!(page, of_article(page.article.clone()));
+    }
+
+    #[test]
+    fn plain_text_is_read_by_lines_whether_declared_or_not() {
+        let text = "Flood toll rises\nAt least 12 people were killed.\nRescuers searched.";
+        for declared in [Some("text/plain; charset=utf-8"), None] {
+            let page = read(text.as_bytes(), declared, None);
+            assert_eq!(page.article.title.as_deref(), Some("Flood toll rises"));
+            assert_eq!(
+                page.article.text,
+                "At least 12 people were killed.\n\nRescuers searched."
+            );
+        }
+        // Declared HTML is HTML, markup or not.
+        let html = read(text.as_bytes(), Some("text/html"), None);
+        assert_ne!(html.article.title.as_deref(), Some("Flood toll rises"));
     }
 
     #[test]

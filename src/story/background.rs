@@ -108,9 +108,8 @@ impl BackgroundCounter {
             context,
             tokens: _,
         } = self;
-        let counts = |map: Counts| -> TermMap<u64> {
-            map.into_iter().map(|(t, (n, _))| (t, n)).collect()
-        };
+        let counts =
+            |map: Counts| -> TermMap<u64> { map.into_iter().map(|(t, (n, _))| (t, n)).collect() };
         bg.terms = counts(terms);
         bg.name_tokens = counts(name_tokens);
         bg.context = matcher

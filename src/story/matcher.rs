@@ -50,6 +50,10 @@ pub struct EntityInfo {
     pub count: u32,
     /// Whether the baseline's title names it.
     pub in_title: bool,
+    /// Whether the baseline's title or lead names it: an anchor of the event, where the
+    /// names only its later paragraphs give are context (an explainer's asides).
+    #[serde(default)]
+    pub in_lead: bool,
     /// Whether the main name is also an ordinary word.
     pub common_word: bool,
     /// Whether the user configured it.
@@ -148,9 +152,18 @@ pub struct Matcher {
     bg: Background,
 }
 
-fn salience(e: &LearnedEntity) -> f64 {
+fn salience(e: &LearnedEntity, in_lead: bool) -> f64 {
     let c = f64::from(e.count.saturating_sub(1).min(3));
-    (0.7 + 0.1 * c + if e.in_title { 0.3 } else { 0.0 }).min(1.0)
+    let lead = if in_lead || e.in_title { 0.2 } else { 0.0 };
+    (0.5 + lead + 0.1 * c + if e.in_title { 0.3 } else { 0.0 }).min(1.0)
+}
+
+/// Whether `lead` names one of `names`, as a whole word.
+fn names_any(lead: &str, names: &[String]) -> bool {
+    names.iter().any(|n| {
+        lead.match_indices(n.as_str())
+            .any(|(at, _)| on_word_boundaries(lead, at, at + n.len()))
+    })
 }
 
 fn is_acronym(name: &str) -> bool {
@@ -160,13 +173,15 @@ fn is_acronym(name: &str) -> bool {
 
 /// Builds a story's entities: learned from the baseline, merged with configured names and aliases.
 fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
-    let text: String = spec
+    // Page furniture (a donation box, a newsletter offer) names no one in the story.
+    let body: Vec<&str> = spec
         .baseline
         .text
         .split('\n')
-        .filter(|p| !p.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+        .filter(|p| !p.trim().is_empty() && !is_boilerplate_paragraph(p))
+        .collect();
+    let text = body.join("\n");
+    let lead = body[..body.len().min(LEAD_PARAGRAPHS)].join("\n");
     // The user's story title names the story as surely as the baseline's headline.
     let title = format!(
         "{}\n{}",
@@ -177,14 +192,18 @@ fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
     learned.truncate(MAX_ENTITIES);
     let mut out: Vec<EntityInfo> = learned
         .iter()
-        .map(|e| EntityInfo {
-            names: e.names.clone(),
-            name_weights: Vec::new(),
-            count: e.count,
-            in_title: e.in_title,
-            common_word: e.common_word,
-            configured: false,
-            salience: salience(e),
+        .map(|e| {
+            let in_lead = e.in_title || names_any(&lead, &e.names);
+            EntityInfo {
+                names: e.names.clone(),
+                name_weights: Vec::new(),
+                count: e.count,
+                in_title: e.in_title,
+                in_lead,
+                common_word: e.common_word,
+                configured: false,
+                salience: salience(e, in_lead),
+            }
         })
         .collect();
     let find = |out: &[EntityInfo], norm: &str| {
@@ -206,6 +225,7 @@ fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
                 name_weights: Vec::new(),
                 count: 0,
                 in_title: false,
+                in_lead: false,
                 common_word: !norm.contains(' ') && is_common_word(&norm),
                 configured: true,
                 salience: 1.0,
@@ -222,6 +242,7 @@ fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
                     name_weights: Vec::new(),
                     count: 0,
                     in_title: false,
+                    in_lead: false,
                     common_word: !norm.contains(' ') && is_common_word(&norm),
                     configured: true,
                     salience: 1.0,
@@ -899,6 +920,28 @@ mod tests {
                 published: None,
             },
         )
+    }
+
+    #[test]
+    fn anchors_are_named_by_title_or_lead_and_furniture_is_not_learned() {
+        let mut story = flood_story();
+        story.baseline.text.push_str(
+            "\n\nYour support keeps our reporters at Brightwave Media on the ground. \
+             We rely on you: donate to our newsroom today.\n\n\
+             Years earlier, Chief Engineer Tobin Hesketh had warned the Skarn Basin Board.",
+        );
+        let entities = story_entities(&story);
+        let of = |name: &str| entities.iter().find(|e| e.names.iter().any(|n| n == name));
+        let arena = of("Harbourlight Arena").expect("arena learned");
+        assert!(arena.in_lead && arena.in_title, "{arena:?}");
+        let rescue = of("Velmora Rescue Service").expect("rescue service learned");
+        assert!(rescue.in_lead, "{rescue:?}");
+        // Named once each: the governor in the lead, the engineer further down.
+        let governor = of("Olwen Marrick").expect("governor learned");
+        let engineer = of("Tobin Hesketh").unwrap_or_else(|| panic!("{entities:?}"));
+        assert!(governor.in_lead && !engineer.in_lead, "{entities:?}");
+        assert!(engineer.salience < governor.salience, "{entities:?}");
+        assert!(of("Brightwave Media").is_none(), "{entities:?}");
     }
 
     #[test]

@@ -174,3 +174,18 @@ fn timeline_class_is_not_furniture() {
     assert!(out.contains("At dawn the river burst"), "{out}");
     assert!(out.contains("soldiers arrived"), "{out}");
 }
+
+#[test]
+fn plain_text_keeps_its_lines_as_title_and_paragraphs() {
+    let a = read_plain(
+        "\n  Ferry sinks off Kessit  \n\nAll 40 aboard were rescued.\nThe captain was praised.\n",
+    );
+    assert_eq!(a.title.as_deref(), Some("Ferry sinks off Kessit"));
+    assert_eq!(
+        a.text,
+        "All 40 aboard were rescued.\n\nThe captain was praised."
+    );
+    assert!(looks_plain("Ferry sinks\n3 < 4, said the map"));
+    assert!(!looks_plain("<html><p>Ferry sinks</p>"));
+    assert!(!looks_plain("<!doctype html>"));
+}
