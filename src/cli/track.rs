@@ -87,21 +87,23 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
     };
     let spec = spec(&story, Some(page.clone()));
     let matcher = build_matcher(std::slice::from_ref(&spec), &[]);
-    let mut entities: Vec<(Vec<String>, f64, bool, bool)> = matcher
+    let mut entities: Vec<Learned> = matcher
         .stories()
         .first()
         .map(|s| {
             s.entities
                 .iter()
-                .map(|e| {
-                    let w = e.name_weights.iter().copied().fold(0.0, f64::max);
-                    (e.names.clone(), w, e.common_word, e.in_lead)
+                .map(|e| Learned {
+                    names: e.names.clone(),
+                    weight: e.name_weights.iter().copied().fold(0.0, f64::max),
+                    common: e.common_word,
+                    anchor: e.in_lead,
                 })
                 .collect()
         })
         .unwrap_or_default();
     // The event's anchors (named by the title or lead) first, then its context, each by weight.
-    entities.sort_by(|a, b| b.3.cmp(&a.3).then(b.1.total_cmp(&a.1)));
+    entities.sort_by(|a, b| b.anchor.cmp(&a.anchor).then(b.weight.total_cmp(&a.weight)));
     let found = &version.figures;
 
     println!("story: {id} — {}", super::output::terminal_safe(&title));
@@ -115,22 +117,26 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         println!("follow-ups from: {}", super::output::time(since));
     }
     println!("entities (weight):");
-    for (i, (names, weight, common, anchor)) in entities.iter().enumerate() {
-        if i == 0 || entities[i - 1].3 != *anchor {
+    for (i, e) in entities.iter().enumerate() {
+        if i == 0 || entities[i - 1].anchor != e.anchor {
             println!(
                 "  {}",
-                if *anchor {
+                if e.anchor {
                     "anchors: named by the title or lead"
                 } else {
                     "context: named further down"
                 }
             );
         }
-        let note = if *common { " (also a common word)" } else { "" };
+        let note = if e.common {
+            " (also a common word)"
+        } else {
+            ""
+        };
         println!(
             "  {:.2}  {}{note}",
-            weight,
-            super::output::terminal_safe(&names.join(" / "))
+            e.weight,
+            super::output::terminal_safe(&e.names.join(" / "))
         );
     }
     println!("figures:");
@@ -154,9 +160,9 @@ pub fn run(args: Args, config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         println!("  {}: {}", o.kind.as_str(), phrase(&row));
     }
 
-    let saved: Vec<&(Vec<String>, f64, bool, bool)> = entities
+    let saved: Vec<&Learned> = entities
         .iter()
-        .filter(|(_, w, common, _)| *w >= SAVED_WEIGHT && !common)
+        .filter(|e| e.weight >= SAVED_WEIGHT && !e.common)
         .take(SAVED_ENTITIES)
         .collect();
     let table = story_table(&story, &saved, found);
@@ -191,10 +197,21 @@ fn read(source: &str, settings: &Settings) -> anyhow::Result<(PageVersion, Basel
     Ok((loaded.page, baseline))
 }
 
+/// A learned entity as `track` lists it.
+struct Learned {
+    names: Vec<String>,
+    /// Its best name's weight.
+    weight: f64,
+    /// Whether its main name is also an ordinary word.
+    common: bool,
+    /// Whether the baseline's title or lead names it.
+    anchor: bool,
+}
+
 /// The `[[story]]` table to append.
 fn story_table(
     story: &StoryConfig,
-    entities: &[&(Vec<String>, f64, bool, bool)],
+    entities: &[&Learned],
     found: &[crate::model::Observation],
 ) -> Table {
     let mut table = Table::new();
@@ -208,15 +225,12 @@ fn story_table(
         None => None,
     };
     if !entities.is_empty() {
-        let names: Array = entities
-            .iter()
-            .map(|(names, ..)| names[0].clone())
-            .collect();
+        let names: Array = entities.iter().map(|e| e.names[0].clone()).collect();
         table.insert("entities", value(names));
         let mut aliases = InlineTable::new();
-        for (names, ..) in entities.iter().filter(|(names, ..)| names.len() > 1) {
-            let others: Array = names[1..].iter().cloned().collect();
-            aliases.insert(&names[0], others.into());
+        for e in entities.iter().filter(|e| e.names.len() > 1) {
+            let others: Array = e.names[1..].iter().cloned().collect();
+            aliases.insert(&e.names[0], others.into());
         }
         if !aliases.is_empty() {
             table.insert("aliases", value(aliases));

@@ -152,9 +152,10 @@ pub struct Matcher {
     bg: Background,
 }
 
+/// `in_lead` covers the title too: a headline name is always an anchor.
 fn salience(e: &LearnedEntity, in_lead: bool) -> f64 {
     let c = f64::from(e.count.saturating_sub(1).min(3));
-    let lead = if in_lead || e.in_title { 0.2 } else { 0.0 };
+    let lead = if in_lead { 0.2 } else { 0.0 };
     (0.5 + lead + 0.1 * c + if e.in_title { 0.3 } else { 0.0 }).min(1.0)
 }
 
@@ -173,13 +174,7 @@ fn is_acronym(name: &str) -> bool {
 
 /// Builds a story's entities: learned from the baseline, merged with configured names and aliases.
 fn story_entities(spec: &StorySpec) -> Vec<EntityInfo> {
-    // Page furniture (a donation box, a newsletter offer) names no one in the story.
-    let body: Vec<&str> = spec
-        .baseline
-        .text
-        .split('\n')
-        .filter(|p| !p.trim().is_empty() && !is_boilerplate_paragraph(p))
-        .collect();
+    let body = body_paragraphs(spec);
     let text = body.join("\n");
     let lead = body[..body.len().min(LEAD_PARAGRAPHS)].join("\n");
     // The user's story title names the story as surely as the baseline's headline.
@@ -292,17 +287,22 @@ const LEAD_WEIGHT: f64 = 1.5;
 /// Paragraphs that make up the lead.
 const LEAD_PARAGRAPHS: usize = 3;
 
+/// The baseline's paragraphs without page furniture (a donation box, a newsletter offer),
+/// which names no one in the story and says nothing of its event.
+fn body_paragraphs(spec: &StorySpec) -> Vec<&str> {
+    spec.baseline
+        .text
+        .split('\n')
+        .filter(|p| !p.trim().is_empty() && !is_boilerplate_paragraph(p))
+        .collect()
+}
+
 fn baseline_texts(spec: &StorySpec) -> Vec<(String, f64)> {
     let mut v = vec![(spec.title.clone(), TITLE_WEIGHT)];
     if let Some(t) = &spec.baseline.title {
         v.push((t.clone(), TITLE_WEIGHT));
     }
-    let body: Vec<&str> = spec
-        .baseline
-        .text
-        .split('\n')
-        .filter(|p| !p.trim().is_empty() && !is_boilerplate_paragraph(p))
-        .collect();
+    let body = body_paragraphs(spec);
     let split = body.len().min(LEAD_PARAGRAPHS);
     v.push((body[..split].join("\n"), LEAD_WEIGHT));
     v.push((body[split..].join("\n"), 1.0));

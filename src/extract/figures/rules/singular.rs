@@ -214,38 +214,15 @@ mod tests {
 
     #[test]
     fn culprit_subjects() {
-        assert_eq!(
-            single_subject(&toks("The suspected lone gunman fled").toks, CULPRIT_NOUNS),
-            Some(3)
-        );
-        assert_eq!(
-            single_subject(&toks("A teenager was held").toks, CULPRIT_NOUNS),
-            Some(1)
-        );
-        assert_eq!(
-            single_subject(&toks("Another man was held").toks, CULPRIT_NOUNS),
-            None
-        );
-        assert_eq!(
-            single_subject(&toks("A second man was held").toks, CULPRIT_NOUNS),
-            None
-        );
-        assert_eq!(
-            single_subject(&toks("A third man was held").toks, CULPRIT_NOUNS),
-            None
-        );
-        assert_eq!(
-            single_subject(&toks("The mayor was held").toks, CULPRIT_NOUNS),
-            None
-        );
-        assert_eq!(
-            single_subject(&toks("He was held").toks, CULPRIT_NOUNS),
-            None
-        );
-        assert_eq!(
-            single_subject(&toks("The big old red dark van man").toks, CULPRIT_NOUNS),
-            None
-        );
+        let culprit = |s: &str| single_subject(&toks(s).toks, CULPRIT_NOUNS);
+        assert_eq!(culprit("The suspected lone gunman fled"), Some(3));
+        assert_eq!(culprit("A teenager was held"), Some(1));
+        assert_eq!(culprit("Another man was held"), None);
+        assert_eq!(culprit("A second man was held"), None);
+        assert_eq!(culprit("A third man was held"), None);
+        assert_eq!(culprit("The mayor was held"), None);
+        assert_eq!(culprit("He was held"), None);
+        assert_eq!(culprit("The big old red dark van man"), None);
     }
 
     #[test]
