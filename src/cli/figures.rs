@@ -1,7 +1,7 @@
 //! `followup figures`: per kind, the baseline figure, the latest, the change, its source and
 //! declared time, disagreements, and the history.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -11,7 +11,7 @@ use super::output::{self, Format};
 use crate::config::Config;
 use crate::model::FigureRow;
 use crate::store::Store;
-use crate::story::timeline::{self, Timeline};
+use crate::story::timeline::Timeline;
 
 /// Arguments of `figures`.
 #[derive(Debug, clap::Args)]
@@ -37,13 +37,8 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
 
 /// The story's timeline from stored observations and its current matches.
 pub fn timeline_of(store: &Store, story: &str) -> anyhow::Result<Timeline> {
-    let rows = store
-        .observations(story)
-        .with_context(|| format!("reading figures of story {story}"))?;
-    let counted: HashSet<String> = store
-        .matched_urls(story)
-        .with_context(|| format!("reading matches of story {story}"))?;
-    Ok(timeline::build(&rows, |url| counted.contains(url)))
+    crate::digest::timeline_of(store, story)
+        .with_context(|| format!("reading the figures and matches of story {story}"))
 }
 
 fn figure(row: &FigureRow, full: bool) -> Value {

@@ -191,8 +191,8 @@ async fn changes_of(db: &Db, story: &StoryConfig) -> Result<Vec<Change>, AlertEr
         })
         .await
         .map_err(AlertError::Store)?;
-    let counted: std::collections::HashSet<&str> = matches.iter().map(|m| m.url.as_str()).collect();
-    let timeline = super::timeline::build(&rows, |url| counted.contains(url));
+    let standings = super::standings_of(&matches);
+    let timeline = super::timeline::build(&rows, |url| standings.get(url));
     let now = Utc::now();
     let fresh = Period {
         start: now - ChronoDuration::hours(FRESH_HOURS),

@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::config::{Config, DigestFormat, StoryConfig};
 use crate::model::{FigureKind, FigureRow, MatchRow, Qualifier};
 use crate::store::{self, MatchFilter, Store};
-use crate::story::timeline::{self, Timeline};
+use crate::story::timeline::{self, Standing, Standings, Timeline};
 
 /// Feeds failing longer than this are listed in the footer.
 const TROUBLE_AFTER_HOURS: i64 = 24;
@@ -310,8 +310,18 @@ pub fn build(
 /// The timeline of a story from its stored observations and current matches.
 pub fn timeline_of(store: &Store, story: &str) -> store::Result<Timeline> {
     let rows = store.observations(story)?;
-    let counted = store.matched_urls(story)?;
-    Ok(timeline::build(&rows, |url| counted.contains(url)))
+    let links = store.matched_links(story)?;
+    let standings = Standings::of(links.iter().map(|l| (l.url.as_str(), l.score, l.confirmed)));
+    Ok(timeline::build(&rows, |url| standings.get(url)))
+}
+
+/// The standings of listed matches.
+pub(crate) fn standings_of(matches: &[MatchRow]) -> Standings {
+    Standings::of(
+        matches
+            .iter()
+            .map(|m| (m.url.as_str(), m.score, m.verdict == "confirmed")),
+    )
 }
 
 fn all_matches(store: &Store, story: &str) -> store::Result<Vec<MatchRow>> {
@@ -331,21 +341,21 @@ fn build_story(
     let matches = all_matches(store, &story.id)?;
     let rows = store.observations(&story.id)?;
     let baseline = store.baseline(&story.id)?;
-    let counted: HashSet<&str> = matches.iter().map(|m| m.url.as_str()).collect();
-    let now_timeline = timeline::build(&rows, |url| counted.contains(url));
+    let standings = standings_of(&matches);
+    let now_timeline = timeline::build(&rows, |url| standings.get(url));
     // The figures as they stood when the period began: only what was stored before it.
     let before: Vec<FigureRow> = rows
         .iter()
         .filter(|r| r.observed_at < period.start)
         .cloned()
         .collect();
-    let then_timeline = timeline::build(&before, |url| counted.contains(url));
+    let then_timeline = timeline::build(&before, |url| standings.get(url));
     let outlets = outlet_names(&matches);
     let figures = figure_changes(
         &now_timeline,
         &then_timeline,
         &rows,
-        &|url| counted.contains(url),
+        &standings,
         &outlets,
         &period,
     );
@@ -459,7 +469,7 @@ fn figure_changes(
     now: &Timeline,
     then: &Timeline,
     rows: &[FigureRow],
-    counts: &dyn Fn(&str) -> bool,
+    standings: &Standings,
     outlets: &HashMap<String, String>,
     period: &Period,
 ) -> Vec<FigureChange> {
@@ -478,7 +488,8 @@ fn figure_changes(
                     && if r.baseline {
                         r.current
                     } else {
-                        counts(&r.url)
+                        // The chart leads to the latest, so it draws what may be latest.
+                        standings.get(&r.url) == Standing::Trusted
                     }
             })
             .filter_map(|r| {

@@ -416,11 +416,6 @@ impl Db {
         self.call(move |s| s.observations(&story)).await
     }
 
-    /// The URLs of a story's matches.
-    pub async fn matched_urls(&self, story: String) -> Result<HashSet<String>> {
-        self.call(move |s| s.matched_urls(&story)).await
-    }
-
     /// Stored matches (see [`Store::matches`]).
     pub async fn matches(&self, filter: MatchFilter) -> Result<Vec<MatchRow>> {
         self.call(move |s| s.matches(&filter)).await

@@ -143,16 +143,24 @@ impl Store {
             .what(|| format!("count matches of story {story}"))
     }
 
-    /// Links of the story's matched items (rejected ones left out): which sources count
-    /// towards its figures, without building every match's listing row.
-    pub fn matched_urls(&self, story: &str) -> Result<HashSet<String>> {
-        const SQL: &str = "SELECT COALESCE(i.url, '') FROM matches m
+    /// The story's matched items (rejected ones left out) by link, with their scores and
+    /// whether a person confirmed them: which sources count towards its figures, and how
+    /// far, without building every match's listing row.
+    pub fn matched_links(&self, story: &str) -> Result<Vec<MatchedLink>> {
+        const SQL: &str = "SELECT COALESCE(i.url, ''), m.score,
+                COALESCE(v.verdict, '') = 'confirmed' FROM matches m
             JOIN items i ON i.id = m.item_id
             LEFT JOIN verdicts v ON v.story_id = m.story_id AND v.url = i.url
             WHERE m.story_id = ?1 AND COALESCE(v.verdict, '') != 'rejected'";
         let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
         let rows = stmt
-            .query_map([story], |r| r.get(0))
+            .query_map([story], |r| {
+                Ok(MatchedLink {
+                    url: r.get(0)?,
+                    score: r.get(1)?,
+                    confirmed: r.get(2)?,
+                })
+            })
             .what(|| format!("list matched links of {story}"))?;
         rows.collect::<rusqlite::Result<_>>()
             .what(|| format!("list matched links of {story}"))
@@ -248,6 +256,17 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>()
             .what(|| "list matches".into())
     }
+}
+
+/// One matched item's link, as [`Store::matched_links`] lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchedLink {
+    /// The item's link.
+    pub url: String,
+    /// The matcher's score (stage 2's probability).
+    pub score: f64,
+    /// A person confirmed the match.
+    pub confirmed: bool,
 }
 
 /// The listing query of [`Store::matches`] for `filter`, with its parameters.
@@ -447,6 +466,31 @@ mod tests {
                 "Harbour b"
             ]
         );
+    }
+
+    #[test]
+    fn matched_links_carry_scores_and_leave_out_rejections() {
+        use crate::model::Verdict;
+        let (mut store, _, ids) = store_with(&[item("a", 1), item("b", 2), item("c", 3)]);
+        for (id, score) in ids.iter().zip([0.9, 0.55, 0.7]) {
+            store
+                .save_match("harbour", *id, score, "{}", *id, at(4))
+                .unwrap();
+        }
+        let url = |slug: &str| format!("https://paper.example/{slug}");
+        store
+            .set_verdict("harbour", &url("b"), Verdict::Confirmed, at(5))
+            .unwrap();
+        store
+            .set_verdict("harbour", &url("c"), Verdict::Rejected, at(5))
+            .unwrap();
+        let mut links = store.matched_links("harbour").unwrap();
+        links.sort_by(|x, y| x.url.cmp(&y.url));
+        let got: Vec<(String, f64, bool)> = links
+            .into_iter()
+            .map(|l| (l.url, l.score, l.confirmed))
+            .collect();
+        assert_eq!(got, [(url("a"), 0.9, false), (url("b"), 0.55, true)]);
     }
 
     #[test]

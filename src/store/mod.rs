@@ -32,7 +32,7 @@ pub use feeds::{FeedCommit, FetchRecord};
 pub use figures::{FigureWrite, Source};
 pub use handle::Db;
 pub use items::{ItemChange, ItemFilter, SavedItem};
-pub use matches::{GroupMember, MatchFilter, MatchWrite};
+pub use matches::{GroupMember, MatchFilter, MatchWrite, MatchedLink};
 pub use prune::Pruned;
 pub use readonly::ReadOnlyError;
 pub use stories::Baseline;

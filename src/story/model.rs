@@ -30,6 +30,9 @@ pub struct Model {
     pub stage1: Stage,
     /// Which items are follow-ups.
     pub stage2: Stage,
+    /// The stage-2 probability at and above which a match is trusted enough for its
+    /// figures to become a story's latest (the fit states it from the matches' precision).
+    pub confident: f64,
 }
 
 /// One feature's part in a decision: its value and what it added to the log-odds.
@@ -143,6 +146,8 @@ mod tests {
         assert!(model.stage2.threshold > 0.0 && model.stage2.threshold < 1.0);
         // Stage 1 only picks what to read: it must say yes more readily than stage 2.
         assert!(model.stage1.threshold <= model.stage2.threshold);
+        // Trusted matches are a subset of the matches.
+        assert!(model.confident >= model.stage2.threshold && model.confident <= 1.0);
     }
 
     #[test]
@@ -188,7 +193,8 @@ mod tests {
     fn weights_go_by_feature_name() {
         let text = r#"{"features": ["names", "topical"],
             "stage1": {"weights": [1.0, 2.0], "bias": 0.0, "threshold": 0.2},
-            "stage2": {"weights": [3.0, 4.0], "bias": -1.0, "threshold": 0.5}}"#;
+            "stage2": {"weights": [3.0, 4.0], "bias": -1.0, "threshold": 0.5},
+            "confident": 0.8}"#;
         let model = Model::parse(text).expect("a subset of the features");
         let e = Evidence {
             topical: 1.0,

@@ -2,12 +2,13 @@
 //! disagreements between outlets — a pure function of stored observations, so recorded
 //! coverage replayed years later gives the same answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::model::{FigureKind, FigureRow};
+use crate::story::model::Model;
 
 /// Outlets whose declared times are this close and whose figures differ disagree.
 const DISPUTE_WINDOW_HOURS: i64 = 6;
@@ -38,9 +39,54 @@ pub struct Timeline {
     pub history: Vec<FigureRow>,
 }
 
+/// How far an article's figures count for a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// Not a match (never matched, or rejected by a person).
+    Ignored,
+    /// A match the model is not sure of: its figures are history, never the latest.
+    Heard,
+    /// A confident or person-confirmed match: its figures may be the latest.
+    Trusted,
+}
+
+impl Standing {
+    /// A match's standing by its score: trusted at or above the confidence the fitted model
+    /// states, since a false follow-up of a look-alike event would otherwise set the latest.
+    pub fn of_match(score: f64, confirmed: bool) -> Standing {
+        if confirmed || score >= Model::shipped().confident {
+            Standing::Trusted
+        } else {
+            Standing::Heard
+        }
+    }
+}
+
+/// Each matched link's standing; links not in it are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Standings(HashMap<String, Standing>);
+
+impl Standings {
+    /// The standings of matches given as (link, score, confirmed by a person).
+    pub fn of<'a>(matches: impl IntoIterator<Item = (&'a str, f64, bool)>) -> Standings {
+        let mut out = HashMap::new();
+        for (url, score, confirmed) in matches {
+            let standing = Standing::of_match(score, confirmed);
+            let slot = out.entry(url.to_string()).or_insert(standing);
+            *slot = (*slot).max(standing);
+        }
+        Standings(out)
+    }
+
+    /// The standing of an article's link.
+    pub fn get(&self, url: &str) -> Standing {
+        self.0.get(url).copied().unwrap_or(Standing::Ignored)
+    }
+}
+
 /// Computes the timeline. `rows` are the story's observations (baseline and articles);
-/// `counts(url)` says whether an article still counts (a match not rejected).
-pub fn build(rows: &[FigureRow], counts: impl Fn(&str) -> bool) -> Timeline {
+/// `standing(url)` says how far an article counts.
+pub fn build(rows: &[FigureRow], standing: impl Fn(&str) -> Standing) -> Timeline {
     let mut timeline = Timeline::default();
     for row in rows.iter().filter(|r| r.baseline && r.current) {
         timeline.baseline.insert(row.kind, row.clone());
@@ -50,22 +96,26 @@ pub fn build(rows: &[FigureRow], counts: impl Fn(&str) -> bool) -> Timeline {
         .filter(|r| r.baseline)
         .filter_map(|r| r.as_of)
         .min();
-    let articles: Vec<&FigureRow> = rows
+    let articles: Vec<(&FigureRow, Standing)> = rows
         .iter()
-        .filter(|r| !r.baseline && counts(&r.url))
+        .filter(|r| !r.baseline)
+        .map(|r| (r, standing(&r.url)))
+        .filter(|(_, s)| *s != Standing::Ignored)
         .collect();
-    timeline.history = articles.iter().map(|r| (*r).clone()).collect();
+    timeline.history = articles.iter().map(|(r, _)| (*r).clone()).collect();
     for kind in FigureKind::ALL {
         let baseline = timeline.baseline.get(&kind);
         // The baseline competes at its own publication time; an article published before it
         // can never displace it.
-        let candidates = articles.iter().copied().filter(|r| {
-            r.kind == kind
+        let candidates = articles.iter().filter_map(|&(r, s)| {
+            let counts = s == Standing::Trusted
+                && r.kind == kind
                 && r.current
                 && match (baseline_time, r.as_of) {
                     (Some(b), Some(t)) => t >= b,
                     _ => true,
-                }
+                };
+            counts.then_some(r)
         });
         let best = candidates
             .chain(baseline)
@@ -79,6 +129,7 @@ pub fn build(rows: &[FigureRow], counts: impl Fn(&str) -> bool) -> Timeline {
         }
         let disputes: Vec<Dispute> = articles
             .iter()
+            .map(|(r, _)| r)
             .filter(|r| r.kind == kind && r.current && r.url != best.url && r.value != best.value)
             .filter(|r| match (r.as_of, best.as_of) {
                 (Some(a), Some(b)) => (a - b).abs() <= Duration::hours(DISPUTE_WINDOW_HOURS),
@@ -136,7 +187,7 @@ mod tests {
             row(FigureKind::Killed, 31, "a", 5, false),
             row(FigureKind::Killed, 27, "b", 3, false),
         ];
-        let t = build(&rows, |_| true);
+        let t = build(&rows, |_| Standing::Trusted);
         assert_eq!(t.latest[&FigureKind::Killed].value, 31);
         assert_eq!(t.delta[&FigureKind::Killed], 11);
         assert_eq!(t.history.len(), 2);
@@ -149,7 +200,7 @@ mod tests {
             row(FigureKind::Missing, 8, "base", 6, true),
             row(FigureKind::Missing, 12, "early", 2, false),
         ];
-        let t = build(&rows, |_| true);
+        let t = build(&rows, |_| Standing::Trusted);
         assert_eq!(t.latest[&FigureKind::Missing].url, "base");
     }
 
@@ -160,7 +211,7 @@ mod tests {
             row(FigureKind::Missing, 9, "b", 9, false),
             row(FigureKind::Missing, 11, "c", 9, false),
         ];
-        let t = build(&rows, |_| true);
+        let t = build(&rows, |_| Standing::Trusted);
         assert_eq!(t.latest[&FigureKind::Missing].value, 11);
         assert!(!t.delta.contains_key(&FigureKind::Missing));
     }
@@ -174,7 +225,33 @@ mod tests {
             old,
             row(FigureKind::Injured, 300, "rejected", 9, false),
         ];
-        let t = build(&rows, |url| url != "rejected");
+        let t = build(&rows, |url| {
+            if url == "rejected" {
+                Standing::Ignored
+            } else {
+                Standing::Trusted
+            }
+        });
         assert_eq!(t.latest[&FigureKind::Injured].url, "base");
+        assert!(t.history.iter().all(|r| r.url != "rejected"));
+    }
+
+    #[test]
+    fn an_unsure_match_is_history_but_never_the_latest() {
+        let rows = vec![
+            row(FigureKind::Killed, 12, "base", 1, true),
+            row(FigureKind::Killed, 15, "sure", 4, false),
+            row(FigureKind::Killed, 90, "unsure", 6, false),
+        ];
+        let standings = Standings::of([("sure", 1.0, false), ("unsure", 0.0, false)]);
+        let t = build(&rows, |url| standings.get(url));
+        assert_eq!(t.latest[&FigureKind::Killed].url, "sure");
+        assert_eq!(t.delta[&FigureKind::Killed], 3);
+        assert_eq!(t.history.len(), 2);
+        // A person's confirmation trusts a match whatever its score.
+        let standings = Standings::of([("sure", 1.0, false), ("unsure", 0.0, true)]);
+        let t = build(&rows, |url| standings.get(url));
+        assert_eq!(t.latest[&FigureKind::Killed].value, 90);
+        assert_eq!(standings.get("elsewhere"), Standing::Ignored);
     }
 }
