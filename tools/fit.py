@@ -67,6 +67,11 @@ FEATURES = [
     "other_year",
     "article",
 ]
+# The two settings the fit cannot learn by itself, checked with `--grid`: every setting
+# gives a leave-one-out F1 within 0.82-0.835 (noise), but below L2 3 the crocus story, the
+# one development story of another kind, falls from 0.783 to 0.600 when left out (its
+# in-sample F1 stays), so the weights then carry over worse to stories unlike ECB+'s.
+# This setting keeps both and crocus's in-sample F1 at 0.963.
 L2 = 10.0
 # Weights the development data cannot teach, set by hand and held fixed while fitting: every
 # development scenario spans days, so nothing there says how much a year between the
@@ -217,10 +222,11 @@ def solve(a, b):
     return x
 
 
-def fit(xs, ys, groups, l2=L2, iterations=50):
+def fit(xs, ys, groups, l2=None, iterations=50):
     """Weights (bias last) of an L2-regularised logistic regression, by Newton's method.
     Every scenario counts the same, and within it positives and negatives count equally,
     so the twenty look-alike ECB+ scenarios do not outvote a story of another kind."""
+    l2 = L2 if l2 is None else l2
     n = len(FEATURES) + 1
     w = [0.0] * n
     sizes = {}
@@ -466,6 +472,30 @@ def confident_report(name, rows, model_of):
           f"{kept:.1%} of the true follow-ups matched")
 
 
+def grid(rows, names):
+    """Leave-one-out F1 (and the crocus story's in-sample F1) for each setting of the two
+    hand-set values, to choose them by the number that says whether the fit carries over."""
+    global L2
+    keep = (L2, dict(SCENARIO_WEIGHT))
+    for l2 in (1.0, 2.0, 3.0, 5.0, 10.0):
+        for w in (2.0, 3.0, 4.0, 6.0):
+            L2 = l2
+            SCENARIO_WEIGHT["crocus"] = w
+            loo = {n: train([r for r in rows if r["scenario"] != n]) for n in names}
+            decided = [(decide(loo[r["scenario"]], r)[1], r["label"], r["scenario"]) for r in labelled(rows)]
+            f = prf(*counts([(d, y) for d, y, _ in decided]))[2]
+            le = prf(*counts([(d, y) for d, y, n in decided if n != "crocus"]))[2]
+            lc = prf(*counts([(d, y) for d, y, n in decided if n == "crocus"]))[2]
+            m = train(rows)
+            c = prf(*counts([(decide(m, r)[1], r["label"]) for r in labelled(rows) if r["scenario"] == "crocus"]))[2]
+            print(f"L2 {l2:>4}  crocus weight {w}:  leave-one-out F1 {f:.3f} (ECB+ {le:.3f}, crocus {lc:.3f})"
+                  f"  crocus in-sample F1 {c:.3f}", flush=True)
+    L2, w = keep
+    SCENARIO_WEIGHT.clear()
+    SCENARIO_WEIGHT.update(w)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
@@ -473,6 +503,8 @@ def main():
                                                    os.path.join(SHARED, "eval-dev", "ecb")])
     ap.add_argument("--refresh", action="store_true", help="measure again even if cached")
     ap.add_argument("--no-write", action="store_true", help="do not write the model file")
+    ap.add_argument("--grid", action="store_true",
+                    help="report leave-one-out F1 over a grid of L2 and crocus weights, then stop")
     ap.add_argument("--out", default=os.path.join(ROOT, "src", "story", "data", "model.json"))
     a = ap.parse_args()
 
@@ -497,6 +529,8 @@ def main():
         rows += cached["rows"]
     names = sorted({r["scenario"] for r in rows})
 
+    if a.grid:
+        return grid(rows, names)
     model = train(rows)
     report("in-sample (all scenarios)", [(decide(model, r)[1], r["label"]) for r in labelled(rows)])
     for n in names:
@@ -537,8 +571,8 @@ def main():
             "features": FEATURES,
             "fixed": FIXED,
             "confident": round(model["confident"], 6),
-            "stage2": {"weights": [round(w, 6) for w in w2[:-1]], "bias": round(w2[-1], 6), "threshold": round(t2, 6)},
-            "stage1": {"weights": [round(w, 6) for w in w1[:-1]], "bias": round(w1[-1], 6), "threshold": round(t1, 6)},
+            "stage2": {"weights": [round(w, 6) + 0.0 for w in w2[:-1]], "bias": round(w2[-1], 6), "threshold": round(t2, 6)},
+            "stage1": {"weights": [round(w, 6) + 0.0 for w in w1[:-1]], "bias": round(w1[-1], 6), "threshold": round(t1, 6)},
         }
         with open(a.out, "w") as fh:
             json.dump(out, fh, indent=1)
