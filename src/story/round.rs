@@ -132,9 +132,14 @@ pub fn article_urls(wanted: &[Candidate], refresh: &HashSet<i64>) -> Vec<(String
     let mut urls: Vec<(String, bool)> = Vec::new();
     for (_, item) in wanted {
         let Some(url) = &item.url else { continue };
-        if !seen.contains_key(url.as_str()) {
-            seen.insert(url, urls.len());
-            urls.push((url.clone(), refresh.contains(&item.id)));
+        let again = refresh.contains(&item.id);
+        match seen.get(url.as_str()) {
+            // Any item due a re-check makes its page due, whichever came first.
+            Some(&at) => urls[at].1 |= again,
+            None => {
+                seen.insert(url, urls.len());
+                urls.push((url.clone(), again));
+            }
         }
     }
     urls
@@ -401,6 +406,11 @@ mod tests {
                 ("https://paper.example/3".to_string(), true)
             ]
         );
+        // An item due a re-check makes the shared page due, even when listed second.
+        let mut d = item(4, "d", None);
+        d.url = item(3, "c", None).url;
+        let late = article_urls(&[(0, d), (0, item(3, "c", None))], &refresh);
+        assert_eq!(late, vec![("https://paper.example/3".to_string(), true)]);
     }
 
     #[test]
