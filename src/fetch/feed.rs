@@ -15,6 +15,8 @@ use crate::text::html::html_to_text;
 
 /// Longest title kept, in characters; a 5 MB "title" is junk, not a headline.
 const MAX_TITLE: usize = 1_000;
+/// Longest title made from a summary when the entry's own title has no words.
+const MAX_MADE_TITLE: usize = 160;
 /// Longest summary kept, in characters.
 const MAX_SUMMARY: usize = 20_000;
 /// Most entries read from one document.
@@ -283,6 +285,7 @@ fn convert_entry(entry: Entry) -> Item {
         .or_else(|| entry.content.and_then(|c| c.body))
         .map(|s| clip(&fragment_text(&s), MAX_SUMMARY))
         .unwrap_or_default();
+    let title = shown_title(title, &summary, url.as_deref());
     Item {
         guid,
         url,
@@ -340,6 +343,7 @@ fn convert_raw(raw: lenient::RawEntry, base: &Url) -> Item {
         .map(|s| clip(&fragment_text(&s), MAX_SUMMARY))
         .unwrap_or_default();
     let updated = raw.updated.as_deref().and_then(parse_date);
+    let title = shown_title(title, &summary, url.as_deref());
     Item {
         guid,
         url,
@@ -472,6 +476,69 @@ fn fragment_text(fragment: &str) -> String {
     html_to_text(&out.replace('<', " "))
 }
 
+/// The title a reader shows: the entry's own, or, when that has no words (a title that is
+/// only a picture's markup), the summary's first sentence, else words from the link's last
+/// path segment ("…/bridge-closed-for-repairs" → "bridge closed for repairs").
+fn shown_title(title: String, summary: &str, url: Option<&str>) -> String {
+    if title.chars().any(char::is_alphanumeric) {
+        return title;
+    }
+    if summary.chars().any(char::is_alphanumeric) {
+        return first_sentence(summary);
+    }
+    url.and_then(link_words).unwrap_or(title)
+}
+
+/// The text up to its first sentence end, or its first words up to [`MAX_MADE_TITLE`].
+fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .zip(text.chars().skip(1).chain([' ']))
+        .find(|((_, c), next)| matches!(c, '.' | '!' | '?') && next.is_whitespace())
+        .map(|((at, c), _)| at + c.len_utf8());
+    match end {
+        Some(end) if text[..end].chars().count() <= MAX_MADE_TITLE => text[..end].to_string(),
+        _ => {
+            let mut out = String::new();
+            for word in text.split_whitespace() {
+                if out.chars().count() + word.chars().count() + 1 > MAX_MADE_TITLE {
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            if out.is_empty() {
+                clip(text, MAX_MADE_TITLE)
+            } else {
+                out
+            }
+        }
+    }
+}
+
+/// Words from a link's last path segment, without its file extension.
+fn link_words(url: &str) -> Option<String> {
+    let url = Url::parse(url).ok()?;
+    let segment = url.path_segments()?.rev().find(|s| !s.is_empty())?;
+    let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    let stem = segment
+        .rsplit_once('.')
+        .filter(|(_, ext)| ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or(&*segment, |(stem, _)| stem);
+    let words: Vec<&str> = stem
+        .split(|c: char| c == '-' || c == '_' || c == '+' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A bare id ("12345", "a1b2c3") says nothing a reader could use.
+    let wordy = words
+        .iter()
+        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3);
+    wordy.then(|| clip(&words.join(" "), MAX_MADE_TITLE))
+}
+
 fn clip(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => text[..cut].to_string(),
@@ -494,6 +561,23 @@ mod tests {
 <pubDate>Tue, 02 Apr 2030 10:00:00 -0400</pubDate></item>
 <item><title>No guid</title><link>https://news.example/a/2</link></item>
 </channel></rss>"#;
+
+    #[test]
+    fn a_wordless_title_is_made_from_the_summary_or_the_link() {
+        let made = |summary: &str, url: Option<&str>| shown_title(String::new(), summary, url);
+        assert_eq!(made("Roads shut. More later.", None), "Roads shut.");
+        assert_eq!(made("v1.2 ships today", None), "v1.2 ships today");
+        let long = "word ".repeat(100);
+        assert!(made(&long, None).chars().count() <= MAX_MADE_TITLE);
+        let link = Some("https://n.example/2031/06/caf%C3%A9-reopens.html?x=1");
+        assert_eq!(made(" ", link), "café reopens");
+        // A bare id tells a reader nothing: the title stays empty (identity uses the link).
+        assert_eq!(made("", Some("https://n.example/a/123456")), "");
+        assert_eq!(
+            shown_title("Own title".into(), "Summary.", link),
+            "Own title"
+        );
+    }
 
     #[test]
     fn rss_items_are_text_with_absolute_links() {

@@ -157,3 +157,58 @@ async fn csv_has_a_header_and_neutralises_formulas() {
         assert_eq!(row.get(0), Some(feed.as_str()));
     }
 }
+
+/// Entries a feed reader shows are stored and listed: a title that is only a picture's
+/// markup (titled from the summary or the link), Atom 0.3 links as element text, no ids.
+#[tokio::test]
+async fn entries_of_odd_shapes_are_stored() {
+    let server = MockServer::start().await;
+    let odd = |name: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/odd-feeds")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    serve(&server, "/pics.xml", ok(odd("rss-markup-title.xml"), RSS)).await;
+    serve(
+        &server,
+        "/courier.xml",
+        ok(odd("atom03-link-text.xml"), "application/atom+xml"),
+    )
+    .await;
+    serve(
+        &server,
+        "/desk.xml",
+        ok(odd("atom-no-ids.xml"), "application/atom+xml"),
+    )
+    .await;
+    let feeds: Vec<Feed> = ["pics", "courier", "desk"]
+        .iter()
+        .map(|n| Feed::new(format!("{}/{n}.xml", server.uri())))
+        .collect();
+    let env = TestEnv::new(&[], &feeds);
+    assert!(env.poll().ok());
+    let items = env.items(&[]);
+    let mut got = titles(&items);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "A ferry ran aground off the north pier at dawn.",
+            "Dam inspection finds cracks",
+            "Harbour lights switched on",
+            "Market day moved",
+            "Only title one",
+            "Only title two",
+            "bridge closed for repairs",
+        ]
+    );
+    let dam = items
+        .iter()
+        .find(|i| i["title"] == "Dam inspection finds cracks")
+        .expect("the Atom 0.3 entry");
+    assert_eq!(dam["url"], "https://courier.example/2031/06/dam-cracks");
+    // A second poll stores nothing twice, ids or not.
+    assert!(env.poll().ok());
+    assert_eq!(env.items(&[]).len(), 7);
+}

@@ -148,3 +148,51 @@ fn truncated_feeds_keep_entries_before_the_break() {
     assert!(feed.items[..2].iter().all(|i| i.published.is_some()));
     assert_eq!(feed.items[2].published, None);
 }
+
+#[test]
+fn entries_a_reader_shows_are_kept() {
+    // A title that is only markup (a picture) takes its words from the summary, else the link.
+    let feed = read("rss-markup-title.xml").expect("markup titles");
+    let got: Vec<(&str, Option<&str>)> = feed
+        .items
+        .iter()
+        .map(|i| (i.title.as_str(), i.url.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "A ferry ran aground off the north pier at dawn.",
+                Some("https://pics.example/2031/06/ferry-aground")
+            ),
+            (
+                "bridge closed for repairs",
+                Some("https://pics.example/2031/06/bridge-closed-for-repairs")
+            ),
+            (
+                "Harbour lights switched on",
+                Some("https://pics.example/2031/06/lights")
+            ),
+        ]
+    );
+    // Atom 0.3 gives the link as element text, and no ids.
+    let feed = read("atom03-link-text.xml").expect("Atom 0.3");
+    let urls: Vec<Option<&str>> = feed.items.iter().map(|i| i.url.as_deref()).collect();
+    assert_eq!(
+        urls,
+        [
+            Some("https://courier.example/2031/06/dam-cracks"),
+            Some("https://courier.example/2031/06/market-day")
+        ]
+    );
+    assert_eq!(
+        feed.items[0].summary,
+        "Engineers found cracks in the spillway."
+    );
+    assert!(feed.items[0].published.is_some(), "{:?}", feed.items[0]);
+    // An entry with a title and nothing else is still an entry.
+    assert_eq!(
+        titles("atom-no-ids.xml"),
+        ["Only title one", "Only title two"]
+    );
+}
