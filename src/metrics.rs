@@ -62,6 +62,8 @@ pub enum ArticleOutcome {
     Unavailable,
     /// The fetch failed (its kind goes to `followup_fetch_errors_total`).
     Error,
+    /// Not requested: it failed before and its retry is not due.
+    FailedBefore,
 }
 
 impl ArticleOutcome {
@@ -72,6 +74,7 @@ impl ArticleOutcome {
             ArticleOutcome::Disallowed => "robots_disallowed",
             ArticleOutcome::Unavailable => "unavailable",
             ArticleOutcome::Error => "error",
+            ArticleOutcome::FailedBefore => "failed_before",
         }
     }
 }

@@ -338,6 +338,32 @@ fn short_hash(parts: &[&str]) -> String {
     hex
 }
 
+/// An article page that could not be fetched, as remembered so it is not asked for again
+/// before its time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFailure {
+    /// The item's link.
+    pub url: String,
+    /// The short cause, for people ("HTTP 404", "timeout after 30 s").
+    pub cause: String,
+    /// Consecutive failures, this one included.
+    pub failures: u32,
+    /// When it last failed.
+    pub last_failed_at: DateTime<Utc>,
+    /// Not asked before this time; `None`: not until the item's link or content changes.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+impl ArticleFailure {
+    /// Whether the page may be asked for at `now`; `changed` says the item changed.
+    pub fn may_retry(&self, now: DateTime<Utc>, changed: bool) -> bool {
+        match self.retry_at {
+            None => changed,
+            Some(at) => now >= at,
+        }
+    }
+}
+
 /// A fetched article page as stored: what extraction read, plus fetch bookkeeping.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredArticle {

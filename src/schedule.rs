@@ -1,5 +1,6 @@
-//! When to fetch a feed next: a pure function of its policy, what the last fetch said and
-//! the time, so every rule is unit-tested without a server.
+//! When to fetch a feed next, and when to ask again for an article page that failed: pure
+//! functions of the policy, what the last fetch said and the time, so every rule is
+//! unit-tested without a server.
 
 use std::time::Duration;
 
@@ -131,6 +132,58 @@ fn wait(policy: &Policy, outcome: &Outcome, now: DateTime<Utc>) -> Duration {
     }
 }
 
+/// Why an article page could not be fetched, as far as asking again cares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ArticleMiss {
+    /// Not there or never fetchable as linked (404, 410, too large): ask again only when
+    /// the item's link or content changes.
+    Lasting,
+    /// Worth asking again later (401/403, 429, 5xx, timeouts, resets); a server's
+    /// `Retry-After` is a floor.
+    Passing {
+        /// What the server asked for.
+        retry_after: Option<Duration>,
+    },
+    /// robots.txt forbids it: ask again when the robots file is read again.
+    Refused {
+        /// How long the robots file is kept.
+        lifetime: Duration,
+    },
+}
+
+/// When to ask again for an article page after `failures` consecutive failures (this one
+/// included): never by itself for a lasting miss, else backing off from `base` (the poll
+/// interval) by 2× per failure with ±10 % jitter, up to a day.
+pub fn article_retry(
+    miss: ArticleMiss,
+    failures: u32,
+    base: Duration,
+    now: DateTime<Utc>,
+    jitter: f64,
+) -> Option<DateTime<Utc>> {
+    let policy = Policy {
+        interval: base,
+        min: base,
+        max: MAX_WAIT,
+    };
+    match miss {
+        ArticleMiss::Lasting => None,
+        ArticleMiss::Passing { retry_after } => Some(next_fetch(
+            &policy,
+            &Outcome::RateLimited {
+                retry_after,
+                errors: failures,
+            },
+            now,
+            jitter,
+        )),
+        ArticleMiss::Refused { lifetime } => Some(ceil_to_second(
+            now + chrono::Duration::from_std(lifetime.min(MAX_WAIT))
+                .unwrap_or(chrono::Duration::hours(24)),
+        )),
+    }
+}
+
 /// 2× the interval per consecutive error, capped at a day.
 fn backoff(policy: &Policy, errors: u32) -> Duration {
     let base = policy
@@ -191,6 +244,30 @@ mod tests {
     #[test]
     fn hints_are_clamped_to_max_interval() {
         assert_eq!(after(fetched(Some(7 * 86_400), None), 0.0), 24 * 60 * MIN);
+    }
+
+    #[test]
+    fn failed_articles_wait_for_change_back_off_or_follow_robots() {
+        let base = Duration::from_secs(900);
+        let retry = |miss, failures| {
+            article_retry(miss, failures, base, now(), 0.0).map(|t| (t - now()).num_seconds())
+        };
+        assert_eq!(retry(ArticleMiss::Lasting, 1), None);
+        let passing = ArticleMiss::Passing { retry_after: None };
+        assert_eq!(retry(passing, 1), Some(900));
+        assert_eq!(retry(passing, 3), Some(3600));
+        assert_eq!(retry(passing, 30), Some(86_400));
+        let asked = ArticleMiss::Passing {
+            retry_after: Some(Duration::from_secs(7200)),
+        };
+        assert_eq!(retry(asked, 1), Some(7200));
+        // Jitter never brings a Retry-After closer.
+        let early = article_retry(asked, 1, base, now(), -1.0).map(|t| (t - now()).num_seconds());
+        assert_eq!(early, Some(7200));
+        let refused = ArticleMiss::Refused {
+            lifetime: Duration::from_secs(86_400),
+        };
+        assert_eq!(retry(refused, 5), Some(86_400));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use url::Url;
 pub use crate::schedule::CacheHints;
 pub use guard::is_public;
 pub use limits::{HostLimits, registrable_domain};
+pub use robots::TTL as ROBOTS_LIFETIME;
 
 /// Most redirects followed for one request.
 const MAX_REDIRECTS: usize = 5;
@@ -82,6 +83,26 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// Whether asking again is pointless until the link or its item changes: the page is
+    /// not there (404 and other client errors a retry cannot mend) or never fetchable as
+    /// given. Authorisation (401/403), 408, 429, server errors and transport failures pass.
+    pub fn lasting(&self) -> bool {
+        match self {
+            FetchError::Status(401 | 403 | 408 | 425 | 429) => false,
+            FetchError::Status(status) => (400..500).contains(status),
+            FetchError::InvalidUrl { .. }
+            | FetchError::Blocked { .. }
+            | FetchError::TooManyRedirects
+            | FetchError::BadRedirect(_)
+            | FetchError::TooLarge(_) => true,
+            FetchError::Timeout(_)
+            | FetchError::Client(_)
+            | FetchError::Connect(_)
+            | FetchError::Body(_)
+            | FetchError::Request(_) => false,
+        }
+    }
+
     /// A short stable name of the error's kind, for metrics and logs.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@ use texting_robots::Robot;
 use url::Url;
 
 /// How long a fetched robots.txt is trusted before it is fetched again.
-const TTL: Duration = Duration::from_secs(24 * 3600);
+pub const TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// What an origin's robots.txt allows.
 enum Rules {

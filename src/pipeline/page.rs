@@ -14,7 +14,8 @@ use crate::chain::Chain;
 use crate::extract::page::{self, PageVersion};
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use crate::metrics::{ArticleOutcome, Target};
-use crate::model::StoredArticle;
+use crate::model::{ArticleFailure, StoredArticle};
+use crate::schedule::{ArticleMiss, article_retry};
 
 /// Where a page comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,31 +128,50 @@ fn no_page(outcome: &FetchOutcome) -> String {
 pub type Page = (StoredArticle, bool);
 
 /// The article at `url`: `stored` when there is one and no `refresh` is asked (the item
-/// changed), else fetched now.
+/// changed), else fetched now, unless an earlier failure says not to ask yet.
 pub(super) async fn article_for(
     ctx: &Context,
     url: &str,
     stored: Option<StoredArticle>,
     refresh: bool,
+    failed: Option<&ArticleFailure>,
 ) -> Option<Page> {
     match stored {
         Some(stored) if !refresh => Some((stored, false)),
-        stored => fetch_article(ctx, url, stored).await,
+        stored => match failed {
+            Some(f) if !f.may_retry(Utc::now(), refresh) => {
+                debug!(url, cause = %f.cause, failures = f.failures,
+                    retry_at = ?f.retry_at, "article failed before; judged without asking again");
+                ctx.metrics.article_fetched(ArticleOutcome::FailedBefore);
+                stored.map(|s| (s, false))
+            }
+            _ => fetch_article(ctx, url, stored, failed.is_some()).await,
+        },
     }
 }
 
 /// Fetches an article page (conditionally when a version is stored) and stores what the
-/// page step reads from it. A failure is noted on the stored row and leaves the stored
-/// version (if any) in use.
+/// page step reads from it. A failure is remembered per link (see [`remember`]) and leaves
+/// the stored version (if any) in use; `failed_before` says there is a failure to forget
+/// once it is fetched.
 pub(super) async fn fetch_article(
     ctx: &Context,
     url: &str,
     stored: Option<StoredArticle>,
+    failed_before: bool,
 ) -> Option<Page> {
     let parsed = Url::parse(url).ok()?;
     if !ctx.fetcher.allowed_by_robots(&parsed).await {
         debug!(url, "robots.txt disallows the article");
         ctx.metrics.article_fetched(ArticleOutcome::Disallowed);
+        let lifetime = crate::fetch::ROBOTS_LIFETIME;
+        remember(
+            ctx,
+            url,
+            ArticleMiss::Refused { lifetime },
+            "robots.txt disallows it",
+        )
+        .await;
         return stored.map(|s| (s, false));
     }
     let validators = stored
@@ -163,16 +183,27 @@ pub(super) async fn fetch_article(
     let response = match ctx.fetcher.get(&parsed, &validators).await {
         Ok(fetched) => match fetched.outcome {
             FetchOutcome::Fresh(response) => response,
+            FetchOutcome::NotModified { .. } if stored.is_some() => {
+                ctx.metrics.article_fetched(ArticleOutcome::NotModified);
+                let _ = ctx.db.article_checked(url.into(), None, Utc::now()).await;
+                forget(ctx, url, failed_before).await;
+                return stored.map(|s| (s, false));
+            }
             other => {
-                let (outcome, note) = match other {
-                    FetchOutcome::NotModified { .. } => (ArticleOutcome::NotModified, None),
-                    _ => (
-                        ArticleOutcome::Unavailable,
-                        Some("not available".to_string()),
-                    ),
+                ctx.metrics.article_fetched(ArticleOutcome::Unavailable);
+                let note = no_page(&other);
+                let miss = match other {
+                    FetchOutcome::Gone => ArticleMiss::Lasting,
+                    FetchOutcome::RateLimited { retry_after, .. } => {
+                        ArticleMiss::Passing { retry_after }
+                    }
+                    _ => ArticleMiss::Passing { retry_after: None },
                 };
-                ctx.metrics.article_fetched(outcome);
-                let _ = ctx.db.article_checked(url.into(), note, Utc::now()).await;
+                let _ = ctx
+                    .db
+                    .article_checked(url.into(), Some(note.clone()), Utc::now())
+                    .await;
+                remember(ctx, url, miss, &note).await;
                 return stored.map(|s| (s, false));
             }
         },
@@ -180,12 +211,22 @@ pub(super) async fn fetch_article(
             warn!(url, error = %Chain(&err), "cannot fetch article");
             ctx.metrics.article_fetched(ArticleOutcome::Error);
             ctx.metrics.fetch_error(Target::Article, err.kind());
-            let note = Some(crate::chain::text(&err));
-            let _ = ctx.db.article_checked(url.into(), note, Utc::now()).await;
+            let note = crate::chain::text(&err);
+            let _ = ctx
+                .db
+                .article_checked(url.into(), Some(note), Utc::now())
+                .await;
+            let miss = if err.lasting() {
+                ArticleMiss::Lasting
+            } else {
+                ArticleMiss::Passing { retry_after: None }
+            };
+            remember(ctx, url, miss, &err.to_string()).await;
             return stored.map(|s| (s, false));
         }
     };
     ctx.metrics.article_fetched(ArticleOutcome::Ok);
+    forget(ctx, url, failed_before).await;
     let validators = (response.validators.etag, response.validators.last_modified);
     let (body, content_type, base) = (response.body, response.content_type, response.url);
     let page = blocking("reading an article", move || {
@@ -203,5 +244,48 @@ pub(super) async fn fetch_article(
             warn!(url, error = %Chain(&err), "cannot store article");
             None
         }
+    }
+}
+
+/// Remembers a failed fetch so the page is asked for again only when [`article_retry`]
+/// says (a lasting miss: when its item changes). Storing it failing only costs a request
+/// next round, so it is logged, not raised.
+async fn remember(ctx: &Context, url: &str, miss: ArticleMiss, cause: &str) {
+    let now = Utc::now();
+    let base = ctx.config.settings.poll_interval;
+    let jitter = fastrand::f64() * 2.0 - 1.0;
+    let retry = move |failures| article_retry(miss, failures, base, now, jitter);
+    if let Err(err) = ctx
+        .db
+        .save_article_failure(url.into(), cause.into(), retry, now)
+        .await
+    {
+        warn!(url, error = %Chain(&err), "cannot remember the failed article fetch");
+    }
+}
+
+/// Why an item is judged without its article, in words for `matches --explain`.
+pub(super) fn unread_because(failure: &ArticleFailure) -> String {
+    let when = match failure.retry_at {
+        None => "not asked again until the item changes".to_string(),
+        Some(at) => format!(
+            "asked again after {}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    };
+    let times = match failure.failures {
+        1 => String::new(),
+        n => format!(", {n} failures in a row"),
+    };
+    format!(
+        "the article could not be fetched ({}{times}); {when}",
+        failure.cause
+    )
+}
+
+/// Forgets a page's earlier failures once it answered.
+async fn forget(ctx: &Context, url: &str, failed_before: bool) {
+    if failed_before && let Err(err) = ctx.db.clear_article_failure(url.into()).await {
+        warn!(url, error = %Chain(&err), "cannot forget the failed article fetch");
     }
 }

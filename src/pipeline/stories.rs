@@ -61,9 +61,15 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         .filter(|(f, _)| *f == fingerprint)
         .map(|(_, last)| last);
     let recent_from = Utc::now() - ChronoDuration::hours(REJUDGE_WINDOW_HOURS);
+    // An item whose article failed earlier and is due a retry is judged again as if it
+    // had changed; until then, it is settled like any other.
+    let mut touched = touched.to_vec();
+    touched.extend(ctx.db.items_due_retry(Utc::now()).await?);
+    touched.sort_unstable();
+    touched.dedup();
     let ids = ctx
         .db
-        .item_ids_to_judge(judged_up_to, recent_from, touched.to_vec())
+        .item_ids_to_judge(judged_up_to, recent_from, touched.clone())
         .await?;
     let mut matched = ctx
         .db
@@ -91,9 +97,9 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         save_decisions(ctx, &specs, &decisions, &pages, &mut matched, true).await?;
     report.matched += new;
     report.figures += figures;
-    // A candidate whose page could not be read is judged again next round, as it was
-    // before rounds were remembered.
-    if pages.values().all(Option::is_some) {
+    // A candidate whose page could not be read is judged again next round, unless the
+    // failure is remembered: then its retry (or a change to the item) brings it back.
+    if all_pages_accounted(ctx, &pages).await? {
         ctx.db
             .save_story_round(fingerprint, last_item, Utc::now())
             .await?;
@@ -102,6 +108,21 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     report.articles += rechecked;
     report.figures += figures;
     Ok(report)
+}
+
+/// Whether every page a round could not read has its failure remembered (or has a link no
+/// fetch could use), so the round need not judge those items again before their time.
+async fn all_pages_accounted(ctx: &Context, pages: &Pages) -> Result<bool, JobError> {
+    let unread: Vec<String> = pages
+        .iter()
+        .filter(|(url, page)| page.is_none() && url::Url::parse(url).is_ok())
+        .map(|(url, _)| url.clone())
+        .collect();
+    if unread.is_empty() {
+        return Ok(true);
+    }
+    let known = ctx.db.article_failures(unread.clone()).await?;
+    Ok(unread.iter().all(|u| known.contains_key(u)))
 }
 
 /// Re-judges every stored item for one story after its entities or aliases changed.
@@ -267,6 +288,10 @@ async fn judge_wanted(
             warn!(error = %Chain(&err), "cannot read stored articles; fetching them");
             HashMap::new()
         });
+    let failures = ctx
+        .db
+        .article_failures(urls.iter().map(|(u, _)| u.clone()).collect())
+        .await?;
     let asked: Vec<(String, bool, Option<StoredArticle>)> = urls
         .into_iter()
         .map(|(url, refresh)| {
@@ -274,9 +299,11 @@ async fn judge_wanted(
             (url, refresh, stored)
         })
         .collect();
+    let failures = &failures;
     let mut pages: Pages = futures_util::stream::iter(asked)
         .map(|(url, refresh, stored)| async move {
-            let got = page::article_for(ctx, &url, stored, refresh).await;
+            let failed = failures.get(&url);
+            let got = page::article_for(ctx, &url, stored, refresh, failed).await;
             (url, got)
         })
         .buffer_unordered(ctx.config.settings.concurrency.max(1))
@@ -293,7 +320,19 @@ async fn judge_wanted(
         .iter()
         .filter_map(|(url, page)| page.as_ref().map(|(a, _)| (url.clone(), a.clone())))
         .collect();
-    let decisions = round::decide(specs, matcher, wanted, &current, &verdicts);
+    let mut decisions = round::decide(specs, matcher, wanted, &current, &verdicts);
+    let unread: Vec<String> = pages
+        .iter()
+        .filter(|(_, page)| page.is_none())
+        .map(|(url, _)| url.clone())
+        .collect();
+    if !unread.is_empty() {
+        let failed = ctx.db.article_failures(unread).await?;
+        for d in &mut decisions {
+            let failure = d.item.url.as_ref().and_then(|u| failed.get(u));
+            d.judgement.without_article = failure.map(page::unread_because);
+        }
+    }
     Ok((decisions, pages))
 }
 
@@ -455,16 +494,21 @@ async fn recheck(
     urls.sort();
     urls.dedup();
     let mut stored = ctx.db.articles(urls.clone()).await.unwrap_or_default();
-    let asked: Vec<(String, Option<StoredArticle>)> = urls
+    // A page that failed is re-checked only when its retry is due.
+    let failures = ctx.db.article_failures(urls.clone()).await?;
+    let now = Utc::now();
+    let asked: Vec<(String, Option<StoredArticle>, bool)> = urls
         .into_iter()
+        .filter(|url| failures.get(url).is_none_or(|f| f.may_retry(now, false)))
         .map(|url| {
             let stored = stored.remove(&url);
-            (url, stored)
+            let failed = failures.contains_key(&url);
+            (url, stored, failed)
         })
         .collect();
     let fetched: Pages = futures_util::stream::iter(asked)
-        .map(|(url, stored)| async move {
-            let got = page::fetch_article(ctx, &url, stored).await;
+        .map(|(url, stored, failed)| async move {
+            let got = page::fetch_article(ctx, &url, stored, failed).await;
             (url, got)
         })
         .buffer_unordered(ctx.config.settings.concurrency.max(1))

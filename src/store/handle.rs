@@ -22,8 +22,8 @@ use super::{
 use crate::chain::Chain;
 use crate::extract::page::PageVersion;
 use crate::model::{
-    Article, FeedLine, FeedState, FigureRow, Item, ItemKey, MatchRow, StoredArticle, StoredItem,
-    Verdict,
+    Article, ArticleFailure, FeedLine, FeedState, FigureRow, Item, ItemKey, MatchRow,
+    StoredArticle, StoredItem, Verdict,
 };
 
 /// Most feed commits grouped in one transaction.
@@ -351,6 +351,36 @@ impl Db {
     ) -> Result<()> {
         self.call(move |s| s.article_checked(&url, error.as_deref(), at))
             .await
+    }
+
+    /// Remembered fetch failures among `urls` (see [`Store::article_failures`]).
+    pub async fn article_failures(
+        &self,
+        urls: Vec<String>,
+    ) -> Result<HashMap<String, ArticleFailure>> {
+        self.call(move |s| s.article_failures(&urls)).await
+    }
+
+    /// Remembers a failed article fetch (see [`Store::save_article_failure`]).
+    pub async fn save_article_failure(
+        &self,
+        url: String,
+        cause: String,
+        retry_at: impl FnOnce(u32) -> Option<DateTime<Utc>> + Send + 'static,
+        at: DateTime<Utc>,
+    ) -> Result<u32> {
+        self.call(move |s| s.save_article_failure(&url, &cause, retry_at, at))
+            .await
+    }
+
+    /// Forgets an article's failures after a fetch.
+    pub async fn clear_article_failure(&self, url: String) -> Result<()> {
+        self.call(move |s| s.clear_article_failure(&url)).await
+    }
+
+    /// Items whose article is due a retry (see [`Store::items_due_retry`]).
+    pub async fn items_due_retry(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        self.call(move |s| s.items_due_retry(now)).await
     }
 
     /// A story's matches as near-duplicate grouping needs them.

@@ -6,6 +6,7 @@
 mod articles;
 mod checkpoint;
 mod digests;
+mod failures;
 mod feeds;
 mod figures;
 mod handle;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_index_items_when_idle.sql"),
     include_str!("../../migrations/0010_search_merges.sql"),
     include_str!("../../migrations/0011_article_figures.sql"),
+    include_str!("../../migrations/0012_article_failures.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

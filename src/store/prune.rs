@@ -62,6 +62,14 @@ impl Store {
                     [&cutoff],
                 )
                 .what(|| format!("prune articles checked before {cutoff}"))?;
+            // A failure is remembered for its item's sake: with the last item linking to
+            // it gone, so is the reason to remember it.
+            tx.execute(
+                "DELETE FROM article_failures WHERE last_failed_at < ?1
+                   AND NOT EXISTS (SELECT 1 FROM items i WHERE i.url = article_failures.url)",
+                [&cutoff],
+            )
+            .what(|| format!("prune fetch failures before {cutoff}"))?;
             Pruned { items, articles }
         };
         tx.commit().what(|| "commit prune".into())?;

@@ -806,6 +806,7 @@ impl Matcher {
             hits,
             contributions: stage.contributions(&evidence),
             evidence,
+            without_article: None,
         }
     }
 }
@@ -871,6 +872,7 @@ fn no_match() -> Judgement {
         hits: Vec::new(),
         evidence: Evidence::default(),
         contributions: Vec::new(),
+        without_article: None,
     }
 }
 

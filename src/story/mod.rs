@@ -113,4 +113,7 @@ pub struct Judgement {
     /// Each feature's part in the decision (the stage that applies), largest first.
     #[serde(default)]
     pub contributions: Vec<model::Contribution>,
+    /// Why the item was judged without its article, when its page could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_article: Option<String>,
 }

@@ -522,6 +522,7 @@ mod tests {
                 hits: vec![],
                 evidence: Default::default(),
                 contributions: Vec::new(),
+                without_article: None,
             },
             followup,
         };

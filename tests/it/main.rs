@@ -14,6 +14,7 @@ mod items;
 mod layers;
 mod liberal;
 mod opml;
+mod politeness;
 mod poll;
 mod retention;
 mod service;

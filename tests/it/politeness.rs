@@ -1,0 +1,82 @@
+//! Polite article fetching: a page that failed is remembered in the store, across polls and
+//! restarts (each `poll` is a new process), and asked again only when its time comes.
+
+use wiremock::ResponseTemplate;
+
+use crate::util::{Entry, Site};
+
+/// Two candidates of the test story whose pages fail: one gone (404), one rate limited
+/// for an hour (429 with Retry-After), one answering 503 (backs off from the poll interval).
+async fn failing_site() -> Site {
+    let site = Site::start().await;
+    site.serve_page("search", ResponseTemplate::new(404), 1)
+        .await;
+    site.serve_page(
+        "first-aid",
+        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+        1,
+    )
+    .await;
+    site.serve_page("greywall", ResponseTemplate::new(503), 1)
+        .await;
+    site
+}
+
+fn entries<'a>(site: &Site, search_summary: &'a str) -> Vec<Entry<'a>> {
+    vec![
+        site.entry(
+            "search",
+            "Orvane Dam: volunteers return at first light",
+            search_summary,
+            "2031-05-10T07:05:00Z",
+        ),
+        site.entry(
+            "first-aid",
+            "Orvane Dam collapse: Valdrian Red Cross sends first-aid teams",
+            "Lessons by the Valdrian Red Cross moved to the Orvane valley.",
+            "2031-05-10T08:05:00Z",
+        ),
+        site.entry(
+            "greywall",
+            "Orvane Dam collapse: Greywall shelters fill",
+            "The Valdrian Red Cross opened two more shelters near the dam.",
+            "2031-05-10T09:05:00Z",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_failed_article_is_asked_for_once_until_its_time() {
+    let site = failing_site().await;
+    let summary = "Teams from the Valdrian Red Cross went back to the Orvane Dam on Saturday.";
+    site.serve_feed("post", &entries(&site, summary), 5).await;
+    let env = site.env(&["post"], "");
+    for _ in 0..3 {
+        assert!(env.poll().ok());
+    }
+    // Asked for by the first poll, then remembered by the next two (new processes).
+    for stem in ["search", "first-aid", "greywall"] {
+        assert_eq!(site.fetches(stem).await, 1, "{stem} asked again");
+    }
+    // A match judged without its article says why.
+    let matches = env.matches(&["--explain"]);
+    let why: Vec<&str> = matches
+        .iter()
+        .filter_map(|m| m["explanation"]["without_article"].as_str())
+        .collect();
+    assert!(
+        why.iter()
+            .any(|w| w.contains("HTTP 404") && w.contains("until the item changes")),
+        "{matches:#?}"
+    );
+    // An edited item may have a page again: its gone link is asked once more. The
+    // rate-limited page's Retry-After still holds.
+    let edited =
+        "Teams from the Valdrian Red Cross returned to the Orvane Dam; the search widened.";
+    site.serve_feed("post", &entries(&site, edited), 1).await;
+    assert!(env.poll().ok());
+    assert_eq!(site.fetches("search").await, 2);
+    assert_eq!(site.fetches("first-aid").await, 1);
+    assert!(env.poll().ok());
+    assert_eq!(site.fetches("search").await, 2);
+}
