@@ -430,8 +430,11 @@ impl Loop {
                 } => match result {
                     Ok(report) => info!(
                         touched = touched.len(),
+                        judged = report.judged,
                         matched = report.matched,
                         articles = report.articles,
+                        requested = report.requested,
+                        not_asked = report.not_asked,
                         figures = report.figures,
                         "story round done"
                     ),

@@ -123,6 +123,8 @@ struct Inner {
     items: Family<ChangeLabel, Counter>,
     matches: Counter,
     articles: Family<OutcomeLabel, Counter>,
+    article_requests: Counter,
+    items_judged: Counter,
     poll_seconds: Histogram,
     last_success: Gauge,
     feeds_configured: Gauge,
@@ -172,8 +174,20 @@ impl Metrics {
         let articles = Family::<OutcomeLabel, Counter>::default();
         registry.register(
             "article_fetches",
-            "Article page fetches by outcome (ok, not_modified, robots_disallowed, unavailable, error)",
+            "Article pages a round wanted, by outcome (ok, not_modified, robots_disallowed, unavailable, error, failed_before)",
             articles.clone(),
+        );
+        let article_requests = Counter::default();
+        registry.register(
+            "article_requests",
+            "Article page requests sent (first fetches, retries and re-checks)",
+            article_requests.clone(),
+        );
+        let items_judged = Counter::default();
+        registry.register(
+            "items_judged",
+            "Items judged against the stories by story rounds",
+            items_judged.clone(),
         );
         // 10 ms to ~80 s: a local 304 up to a slow server at the default 30 s timeout.
         let poll_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 14));
@@ -222,6 +236,8 @@ impl Metrics {
                 items,
                 matches,
                 articles,
+                article_requests,
+                items_judged,
                 poll_seconds,
                 last_success,
                 feeds_configured,
@@ -275,6 +291,15 @@ impl Metrics {
     pub fn matches_stored(&self, n: usize) {
         let Some(m) = &self.inner else { return };
         m.matches.inc_by(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+
+    /// A story round judged `judged` items and sent `requested` article requests.
+    pub fn round_done(&self, judged: usize, requested: usize) {
+        let Some(m) = &self.inner else { return };
+        m.items_judged
+            .inc_by(u64::try_from(judged).unwrap_or(u64::MAX));
+        m.article_requests
+            .inc_by(u64::try_from(requested).unwrap_or(u64::MAX));
     }
 
     /// An article page fetch ended with `outcome`.

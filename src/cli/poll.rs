@@ -55,10 +55,16 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
         }
     }
     eprintln!(
-        "polled {} feeds: {new} new items, {failed} failed; {} new follow-ups, {} articles read, {} new figures",
+        "polled {} feeds: {new} new items, {failed} failed; judged {} items, {} new follow-ups, {} articles read ({} requested{}), {} new figures",
         reports.len(),
+        round.judged,
         round.matched,
         round.articles,
+        round.requested,
+        match round.not_asked {
+            0 => String::new(),
+            n => format!(", {n} failed before and not asked"),
+        },
         round.figures
     );
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 //! blocking pool, and stored with that version.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Utc;
 use tracing::{debug, warn};
@@ -127,6 +128,26 @@ fn no_page(outcome: &FetchOutcome) -> String {
 /// An article as a round holds it: the stored version, and whether this round stored it.
 pub type Page = (StoredArticle, bool);
 
+/// What a round's article work came to: requests sent, and pages not asked for because
+/// they failed before and their retry is not due.
+#[derive(Debug, Default)]
+pub struct Tally {
+    requested: AtomicUsize,
+    not_asked: AtomicUsize,
+}
+
+impl Tally {
+    /// Requests sent.
+    pub fn requested(&self) -> usize {
+        self.requested.load(Ordering::Relaxed)
+    }
+
+    /// Pages not asked for.
+    pub fn not_asked(&self) -> usize {
+        self.not_asked.load(Ordering::Relaxed)
+    }
+}
+
 /// The article at `url`: `stored` when there is one and no `refresh` is asked (the item
 /// changed), else fetched now, unless an earlier failure says not to ask yet.
 pub(super) async fn article_for(
@@ -135,6 +156,7 @@ pub(super) async fn article_for(
     stored: Option<StoredArticle>,
     refresh: bool,
     failed: Option<&ArticleFailure>,
+    tally: &Tally,
 ) -> Option<Page> {
     match stored {
         Some(stored) if !refresh => Some((stored, false)),
@@ -143,9 +165,10 @@ pub(super) async fn article_for(
                 debug!(url, cause = %f.cause, failures = f.failures,
                     retry_at = ?f.retry_at, "article failed before; judged without asking again");
                 ctx.metrics.article_fetched(ArticleOutcome::FailedBefore);
+                tally.not_asked.fetch_add(1, Ordering::Relaxed);
                 stored.map(|s| (s, false))
             }
-            _ => fetch_article(ctx, url, stored, failed.is_some()).await,
+            _ => fetch_article(ctx, url, stored, failed.is_some(), tally).await,
         },
     }
 }
@@ -159,6 +182,7 @@ pub(super) async fn fetch_article(
     url: &str,
     stored: Option<StoredArticle>,
     failed_before: bool,
+    tally: &Tally,
 ) -> Option<Page> {
     let parsed = Url::parse(url).ok()?;
     if !ctx.fetcher.allowed_by_robots(&parsed).await {
@@ -180,6 +204,7 @@ pub(super) async fn fetch_article(
             etag: s.etag.clone(),
             last_modified: s.last_modified.clone(),
         });
+    tally.requested.fetch_add(1, Ordering::Relaxed);
     let response = match ctx.fetcher.get(&parsed, &validators).await {
         Ok(fetched) => match fetched.outcome {
             FetchOutcome::Fresh(response) => response,

@@ -34,6 +34,12 @@ pub struct RoundReport {
     pub matched: usize,
     /// Article pages fetched (first fetches and re-checks).
     pub articles: usize,
+    /// Items judged against the stories.
+    pub judged: usize,
+    /// Article requests sent (first fetches, retries and re-checks).
+    pub requested: usize,
+    /// Article pages not asked for: they failed before and their retry is not due.
+    pub not_asked: usize,
     /// New figure observations stored.
     pub figures: usize,
 }
@@ -76,6 +82,8 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         .matched_items(specs.iter().map(|s| s.id.clone()).collect())
         .await?;
     debug!(items = ids.len(), "story round: items to judge read");
+    report.judged = ids.len();
+    let tally = page::Tally::default();
     // A round with nothing to judge needs no matcher: a poll where nothing changed only
     // re-checks live pages.
     let (decisions, pages) = if ids.is_empty() {
@@ -90,7 +98,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         let matcher = Arc::new(weighed_matcher(ctx, &specs).await?);
         let wanted = round_candidates(ctx, &specs, &matcher, Arc::new(settled), &ids).await?;
         debug!(candidates = wanted.len(), "story round: candidates picked");
-        judge_wanted(ctx, &specs, &matcher, wanted, &touched).await?
+        judge_wanted(ctx, &specs, &matcher, wanted, &touched, &tally).await?
     };
     report.articles += pages.values().filter(|v| v.is_some()).count();
     let (new, figures) =
@@ -104,9 +112,12 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             .save_story_round(fingerprint, last_item, Utc::now())
             .await?;
     }
-    let (rechecked, figures) = recheck(ctx, &specs, &pages).await?;
+    let (rechecked, figures) = recheck(ctx, &specs, &pages, &tally).await?;
     report.articles += rechecked;
     report.figures += figures;
+    report.requested = tally.requested();
+    report.not_asked = tally.not_asked();
+    ctx.metrics.round_done(report.judged, report.requested);
     Ok(report)
 }
 
@@ -143,7 +154,15 @@ pub async fn rematch(
         .await?;
     let by_id: HashMap<i64, StoredItem> = items.iter().map(|i| (i.id, i.clone())).collect();
     let wanted = round::candidates(&specs, &matcher, items, |story, _| story != story_id);
-    let (decisions, pages) = judge_wanted(ctx, &specs, &matcher, wanted, &HashSet::new()).await?;
+    let (decisions, pages) = judge_wanted(
+        ctx,
+        &specs,
+        &matcher,
+        wanted,
+        &HashSet::new(),
+        &page::Tally::default(),
+    )
+    .await?;
     let mut matched = ctx.db.matched_items(vec![story_id.to_string()]).await?;
     let current = matched.get(story_id).cloned().unwrap_or_default();
     let verdicts = ctx.db.verdicts(story_id.to_string()).await?;
@@ -204,7 +223,15 @@ pub async fn measure(ctx: &Context, story_id: &str) -> Result<Vec<Measured>, Job
             (item.id, matcher.judge(index, &fields))
         })
         .collect();
-    let (decisions, _) = judge_wanted(ctx, &specs, &matcher, wanted, &HashSet::new()).await?;
+    let (decisions, _) = judge_wanted(
+        ctx,
+        &specs,
+        &matcher,
+        wanted,
+        &HashSet::new(),
+        &page::Tally::default(),
+    )
+    .await?;
     Ok(decisions
         .into_iter()
         .filter_map(|d| {
@@ -278,6 +305,7 @@ async fn judge_wanted(
     matcher: &Matcher,
     wanted: Vec<Candidate>,
     refresh: &HashSet<i64>,
+    tally: &page::Tally,
 ) -> Result<(Vec<Decision>, Pages), JobError> {
     let urls = round::article_urls(&wanted, refresh);
     let mut stored = ctx
@@ -303,7 +331,7 @@ async fn judge_wanted(
     let mut pages: Pages = futures_util::stream::iter(asked)
         .map(|(url, refresh, stored)| async move {
             let failed = failures.get(&url);
-            let got = page::article_for(ctx, &url, stored, refresh, failed).await;
+            let got = page::article_for(ctx, &url, stored, refresh, failed, tally).await;
             (url, got)
         })
         .buffer_unordered(ctx.config.settings.concurrency.max(1))
@@ -474,6 +502,7 @@ async fn recheck(
     ctx: &Context,
     specs: &[StorySpec],
     done: &Pages,
+    tally: &page::Tally,
 ) -> Result<(usize, usize), JobError> {
     let now = Utc::now();
     let mut jobs: Vec<(String, StoredItem)> = Vec::new();
@@ -508,7 +537,7 @@ async fn recheck(
         .collect();
     let fetched: Pages = futures_util::stream::iter(asked)
         .map(|(url, stored, failed)| async move {
-            let got = page::fetch_article(ctx, &url, stored, failed).await;
+            let got = page::fetch_article(ctx, &url, stored, failed, tally).await;
             (url, got)
         })
         .buffer_unordered(ctx.config.settings.concurrency.max(1))
