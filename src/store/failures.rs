@@ -10,29 +10,29 @@ use super::{Context, Result, Store, parse_ts, ts, ts_opt};
 use crate::model::ArticleFailure;
 
 impl Store {
-    /// The remembered failures among `urls`, by link.
+    /// The remembered failures among `urls`, by link, in one query.
     pub fn article_failures(&self, urls: &[String]) -> Result<HashMap<String, ArticleFailure>> {
         const SQL: &str = "SELECT url, cause, failures, last_failed_at, retry_at
-            FROM article_failures WHERE url = ?1";
-        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
-        let mut out = HashMap::new();
-        for url in urls {
-            let mut rows = stmt
-                .query_map([url], |r| {
-                    Ok(ArticleFailure {
-                        url: r.get(0)?,
-                        cause: r.get(1)?,
-                        failures: r.get(2)?,
-                        last_failed_at: parse_ts(r.get(3)?).unwrap_or_default(),
-                        retry_at: parse_ts(r.get(4)?),
-                    })
-                })
-                .what(|| format!("read the fetch failures of {url}"))?;
-            if let Some(row) = rows.next() {
-                out.insert(url.clone(), row.what(|| format!("read failure of {url}"))?);
-            }
+            FROM article_failures WHERE url IN (SELECT value FROM json_each(?1))";
+        if urls.is_empty() {
+            return Ok(HashMap::new());
         }
-        Ok(out)
+        let list = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.into())?;
+        let rows = stmt
+            .query_map([list], |r| {
+                Ok(ArticleFailure {
+                    url: r.get(0)?,
+                    cause: r.get(1)?,
+                    failures: r.get(2)?,
+                    last_failed_at: parse_ts(r.get(3)?).unwrap_or_default(),
+                    retry_at: parse_ts(r.get(4)?),
+                })
+            })
+            .what(|| format!("read the fetch failures of {} links", urls.len()))?;
+        rows.map(|r| r.map(|f| (f.url.clone(), f)))
+            .collect::<rusqlite::Result<_>>()
+            .what(|| format!("read the fetch failures of {} links", urls.len()))
     }
 
     /// Remembers a failed fetch of `url`: `retry_at` as [`ArticleFailure::retry_at`];
