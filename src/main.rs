@@ -6,7 +6,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = followup::cli::Cli::parse();
-    followup::cli::init_tracing(cli.verbose);
+    let reports_feeds = matches!(cli.command, followup::cli::Command::Poll(_));
+    followup::cli::init_tracing(cli.verbose, reports_feeds);
     match followup::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {

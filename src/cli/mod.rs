@@ -97,11 +97,14 @@ pub enum Command {
 /// systemd set up, lines carry no colours or timestamps (journald stamps them) and start
 /// with a `<N>` syslog priority, which journald turns into the entry's priority
 /// (`SyslogLevelPrefix=`, on by default), so `journalctl -p warning` finds the problems.
-pub fn init_tracing(verbose: u8) {
+/// `reports_feeds`: the command prints its own line per failed feed (`poll`), so the feed
+/// jobs' warnings are left to `-v`.
+pub fn init_tracing(verbose: u8, reports_feeds: bool) {
     use tracing_subscriber::EnvFilter;
-    let default = match verbose {
-        0 => "followup=info",
-        1 => "followup=debug",
+    let default = match (verbose, reports_feeds) {
+        (0, true) => "followup=info,followup::pipeline::feed=error",
+        (0, false) => "followup=info",
+        (1, _) => "followup=debug",
         _ => "followup=trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
@@ -186,7 +189,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args, &load_config(config_path)?),
         Command::ImportOpml(args) => opml::import(args, config_path),
         Command::ExportOpml(args) => opml::export(args, &load_config(config_path)?),
-        Command::Poll(args) => {
+        Command::Poll(mut args) => {
+            args.verbose = cli.verbose > 0;
             let config = load_config(config_path)?;
             let store = open_store(&config)?;
             poll::run(args, config, store)

@@ -1,7 +1,10 @@
 //! `followup poll`: fetch every configured feed once now and return when the round's work is
-//! stored. Exits 0 even when feeds fail (each failure is on its feed row); only config and
-//! database errors are fatal.
+//! stored, then report like a person would want: one line per feed that failed, by its
+//! name and the short cause, and a summary. Exit status: 0 when at least one feed was read
+//! (or none is configured), [`NO_FEED_READ`] when none could be, 2 for config or database
+//! errors (each failure is on its feed row either way).
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -9,15 +12,23 @@ use anyhow::Context as _;
 
 use crate::config::Config;
 use crate::digest::alert;
-use crate::pipeline::{self, Context, FeedStatus};
+use crate::pipeline::{self, Context, FeedReport, FeedStatus};
 use crate::store::Store;
 
-/// Arguments of `poll` (none yet).
+/// The exit status when feeds are configured but none could be read (every one failed,
+/// was rate limited or is gone), so cron and systemd notice.
+pub const NO_FEED_READ: u8 = 3;
+
+/// Arguments of `poll`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Set from the global `-v`: failed feeds show every cause, not only the short one.
+    #[arg(skip)]
+    pub verbose: bool,
+}
 
 /// Polls every feed once.
-pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     let ctx = Context::new(super::shared(config), store)?;
     let (reports, round) = runtime
@@ -27,35 +38,61 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
             Ok::<_, pipeline::JobError>(polled)
         })
         .context("polling feeds")?;
+    let names: HashMap<&str, String> = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|f| (f.url.as_str(), feed_name(f.name.as_deref(), &f.url)))
+        .collect();
+    let name_of = |report: &FeedReport| {
+        names
+            .get(report.url.as_str())
+            .cloned()
+            .unwrap_or_else(|| report.url.clone())
+    };
     let chatty = std::io::stderr().is_terminal();
-    let (mut new, mut failed) = (0, 0);
+    let (mut new, mut failed, mut read, mut offline) = (0, 0, 0, 0);
     for report in &reports {
-        let line = match &report.status {
+        let name = super::output::terminal_safe(&name_of(report));
+        match &report.status {
             FeedStatus::Updated {
                 new: n,
                 changed,
                 total,
             } => {
                 new += n;
-                format!("{n} new, {changed} changed, {total} in feed")
+                read += 1;
+                if chatty {
+                    eprintln!("{name}: {n} new, {changed} changed, {total} in feed");
+                }
             }
-            FeedStatus::NotModified => "not modified".into(),
+            FeedStatus::NotModified => {
+                read += 1;
+                if chatty {
+                    eprintln!("{name}: not modified");
+                }
+            }
             FeedStatus::RateLimited => {
                 failed += 1;
-                "rate limited".into()
+                eprintln!("{name}: rate limited; asked again later");
             }
-            FeedStatus::Gone => "gone".into(),
-            FeedStatus::Failed(err) => {
+            FeedStatus::Gone => {
+                eprintln!("{name}: gone (HTTP 410); not polled until its line is edited")
+            }
+            FeedStatus::Failed {
+                cause,
+                detail,
+                network,
+            } => {
                 failed += 1;
-                format!("error: {err}")
+                offline += usize::from(*network);
+                let cause = super::output::terminal_safe(if args.verbose { detail } else { cause });
+                eprintln!("{name}: {cause}");
             }
-        };
-        if chatty {
-            eprintln!("{}: {line}", super::output::terminal_safe(&report.url));
         }
     }
     eprintln!(
-        "polled {} feeds: {new} new items, {failed} failed; judged {} items, {} new follow-ups, {} articles read ({} requested{}), {} new figures",
+        "polled {} feeds: {read} read, {new} new items, {failed} failed; judged {} items, {} new follow-ups, {} articles read ({} requested{}), {} new figures",
         reports.len(),
         round.judged,
         round.matched,
@@ -67,5 +104,25 @@ pub fn run(_args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode
         },
         round.figures
     );
-    Ok(ExitCode::SUCCESS)
+    if reports.is_empty() || read > 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if offline == reports.len() {
+        eprintln!(
+            "no feed could be reached: every one failed on the network (DNS, connection or timeout); is this machine offline or behind a proxy?"
+        );
+    } else {
+        eprintln!("no feed could be read");
+    }
+    Ok(ExitCode::from(NO_FEED_READ))
+}
+
+/// What a table or report calls a feed: its configured name, else its host.
+pub fn feed_name(name: Option<&str>, url: &url::Url) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => name.to_string(),
+        None => url
+            .host_str()
+            .map_or_else(|| url.to_string(), str::to_string),
+    }
 }

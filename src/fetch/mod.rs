@@ -103,6 +103,54 @@ impl FetchError {
         }
     }
 
+    /// Whether the network failed (name resolution, connection, TLS, timeout) rather than
+    /// the server answering badly: when every feed fails so, the machine is likely offline.
+    pub fn network(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Connect(_) | FetchError::Timeout(_) | FetchError::Request(_)
+        )
+    }
+
+    /// The cause in a few words a person can act on: "DNS: cannot resolve news.example",
+    /// "HTTP 403", "TLS: invalid peer certificate: Expired", "timeout after 30 s". The full
+    /// chain of sources is `chain::text`.
+    pub fn short(&self) -> String {
+        match self {
+            FetchError::Timeout(after) => format!("timeout after {} s", after.as_secs().max(1)),
+            FetchError::Connect(err) => {
+                let host = err
+                    .url()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_else(|| "the server".into());
+                let chain = crate::chain::text(err).to_lowercase();
+                let innermost = innermost(err);
+                if chain.contains("dns error")
+                    || chain.contains("failed to lookup address")
+                    || chain.contains("name or service not known")
+                    || chain.contains("no address associated")
+                {
+                    format!("DNS: cannot resolve {host}")
+                } else if chain.contains("certificate")
+                    || chain.contains("tls")
+                    || chain.contains("handshake")
+                {
+                    format!("TLS: {innermost}")
+                } else if chain.contains("connection refused") {
+                    format!("connection refused by {host}")
+                } else if chain.contains("network is unreachable") {
+                    format!("network unreachable for {host}")
+                } else {
+                    format!("cannot connect to {host}: {innermost}")
+                }
+            }
+            FetchError::Body(err) | FetchError::Request(err) => {
+                format!("{self}: {}", innermost(err))
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// A short stable name of the error's kind, for metrics and logs.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -120,6 +168,15 @@ impl FetchError {
             FetchError::Request(_) => "request",
         }
     }
+}
+
+/// The deepest source's message: the part of a chain that names the actual problem.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut at = err;
+    while let Some(next) = at.source() {
+        at = next;
+    }
+    at.to_string()
 }
 
 /// Validators from the last fetch, sent for a conditional GET.

@@ -36,8 +36,15 @@ pub enum FeedStatus {
     RateLimited,
     /// 410: the feed is gone.
     Gone,
-    /// The job failed; the message is on the feed row too.
-    Failed(String),
+    /// The job failed; the detail is on the feed row too.
+    Failed {
+        /// The cause in a few words ("DNS: cannot resolve news.example", "HTTP 403").
+        cause: String,
+        /// The whole chain of causes.
+        detail: String,
+        /// The network failed (not the server's answer): see [`FetchError::network`].
+        network: bool,
+    },
 }
 
 /// The result of one feed's job.
@@ -107,7 +114,11 @@ fn failed_job(ctx: &Context, feed: &FeedConfig, err: &JobError, started: Instant
         .feed_polled(PollOutcome::Error, started.elapsed());
     FeedReport {
         url: feed.url.to_string(),
-        status: FeedStatus::Failed(message),
+        status: FeedStatus::Failed {
+            cause: message.clone(),
+            detail: message,
+            network: false,
+        },
         touched: Vec::new(),
         disk,
     }
@@ -148,8 +159,16 @@ async fn run_job(
     let fetched = ctx.fetcher.get(&target, &validators).await;
     let now = Utc::now();
     let mut fetch = read_fetch(fetched, &state, now).await?;
-    if let Some(error) = &fetch.record.error {
-        warn!(error = %error, "feed fetch failed");
+    match &fetch.status {
+        Some(FeedStatus::Failed { cause, detail, .. }) => {
+            warn!(%cause, "feed fetch failed");
+            debug!(error = %detail, "feed fetch failed: every cause");
+        }
+        _ => {
+            if let Some(error) = &fetch.record.error {
+                warn!(error = %error, "feed fetch failed");
+            }
+        }
     }
     let policy = Policy {
         interval: feed.interval.unwrap_or(ctx.config.settings.poll_interval),
@@ -208,7 +227,7 @@ fn record_metrics(
         (Some(FeedStatus::NotModified), _) => PollOutcome::NotModified,
         (Some(FeedStatus::RateLimited), _) => PollOutcome::RateLimited,
         (Some(FeedStatus::Gone), _) => PollOutcome::Gone,
-        (Some(FeedStatus::Failed(_)), _) => PollOutcome::Error,
+        (Some(FeedStatus::Failed { .. }), _) => PollOutcome::Error,
         (Some(FeedStatus::Updated { .. }) | None, None) => PollOutcome::Ok,
     };
     ctx.metrics.feed_polled(polled, started.elapsed());
@@ -241,7 +260,12 @@ async fn read_fetch(
                 fetch.record.status = Some(code);
             }
             fetch.error_kind = Some(err.kind());
-            fail(&mut fetch, crate::chain::text(&err));
+            fail(
+                &mut fetch,
+                err.short(),
+                crate::chain::text(&err),
+                err.network(),
+            );
             return Ok(fetch);
         }
     };
@@ -324,16 +348,20 @@ async fn read_body(
         Err(err) => {
             fetch.error_kind = Some("parse");
             fetch.outcome = Outcome::Failed { errors };
-            fail(fetch, crate::chain::text(&err));
+            fail(fetch, err.to_string(), crate::chain::text(&err), false);
         }
     }
     Ok(())
 }
 
-/// Marks the fetch failed with `message`, on the row and in the report.
-fn fail(fetch: &mut Fetch, message: String) {
-    fetch.status = Some(FeedStatus::Failed(message.clone()));
-    fetch.record.error = Some(message);
+/// Marks the fetch failed: the whole chain on the row, the short cause in the report too.
+fn fail(fetch: &mut Fetch, cause: String, detail: String, network: bool) {
+    fetch.record.error = Some(detail.clone());
+    fetch.status = Some(FeedStatus::Failed {
+        cause,
+        detail,
+        network,
+    });
 }
 
 /// How long the feed has carried nothing new (zero when unknown).

@@ -66,6 +66,17 @@ pub enum PageError {
     Task(#[source] tokio::task::JoinError),
 }
 
+impl PageError {
+    /// The cause in a few words ("https://…: DNS: cannot resolve news.example"); the
+    /// whole chain is for `-v`.
+    pub fn short(&self) -> String {
+        match self {
+            PageError::Fetch { url, source } => format!("{url}: {}", source.short()),
+            other => crate::chain::text(other),
+        }
+    }
+}
+
 /// A page loaded and read, with the URL it finally came from (after redirects).
 #[derive(Debug, Clone)]
 pub struct Loaded {

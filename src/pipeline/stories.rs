@@ -569,6 +569,16 @@ enum BaselineError {
     Empty,
 }
 
+impl BaselineError {
+    /// The cause in a few words (see [`PageError::short`]).
+    fn short(&self) -> String {
+        match self {
+            BaselineError::Page(err) => err.short(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Reads (or loads) each story's baseline and builds its spec, in config order.
 async fn prepare(ctx: &Context) -> Result<Vec<StorySpec>, JobError> {
     let mut out = Vec::with_capacity(ctx.config.stories.len());
@@ -591,7 +601,8 @@ async fn prepare(ctx: &Context) -> Result<Vec<StorySpec>, JobError> {
                     Some(page.article)
                 }
                 Err(err) => {
-                    warn!(story_id = %config.id, error = %Chain(&err), "cannot read the baseline; using the configured entities meanwhile");
+                    warn!(story_id = %config.id, cause = %err.short(), "cannot read the baseline; using the configured entities meanwhile");
+                    debug!(story_id = %config.id, error = %Chain(&err), "cannot read the baseline: every cause");
                     if !config.baseline_figures.is_empty() {
                         store_baseline_figures(ctx, config, &src, None).await?;
                     }

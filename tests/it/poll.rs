@@ -387,8 +387,9 @@ async fn editing_a_gone_feeds_config_line_revives_it() {
     let url = format!("{}/gone.xml", server.uri());
     let feeds = [url.clone()];
     let env = TestEnv::raw(&config_text(&feeds, ""));
-    env.poll();
-    env.poll();
+    env.poll_reading_nothing();
+    let again = env.poll_reading_nothing();
+    assert!(again.stderr.contains("gone (HTTP 410)"), "{again:#?}");
     assert_eq!(requests_to(&server, "/gone.xml").await.len(), 1);
     let gone = env.feed(&url);
     assert_eq!(gone["gone"], true, "{gone}");
@@ -414,4 +415,96 @@ async fn editing_a_gone_feeds_config_line_revives_it() {
     assert_eq!(revived["error_count"], 0, "{revived}");
     assert_eq!(revived["last_status"], 200, "{revived}");
     assert!(!env.items(&[]).is_empty());
+}
+
+/// A port on 127.0.0.1 that nothing listens on: connecting is refused.
+fn refused_url(path: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}{path}")
+}
+
+#[tokio::test]
+async fn a_poll_reports_each_failed_feed_by_name_and_short_cause() {
+    let server = MockServer::start().await;
+    serve(&server, "/good.xml", ok(fixture("rss2.xml"), RSS)).await;
+    serve(&server, "/closed.xml", ResponseTemplate::new(403)).await;
+    let env = TestEnv::new(
+        &[],
+        &[
+            Feed::named(format!("{}/good.xml", server.uri()), "Harbour Gazette"),
+            Feed::named(format!("{}/closed.xml", server.uri()), "Closed Courier"),
+            Feed::new(refused_url("/down.xml")),
+        ],
+    );
+    let run = env.poll();
+    // One feed was read: success, with one line per failed feed.
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        run.stderr.contains("Closed Courier: HTTP 403"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("127.0.0.1: connection refused by 127.0.0.1"),
+        "an unnamed feed goes by its host: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("1 read"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("error sending request"),
+        "{}",
+        run.stderr
+    );
+    // -v shows every cause.
+    let verbose = env.run(&["-v", "poll"]);
+    assert!(verbose.ok());
+    assert!(
+        verbose.stderr.contains("error sending request"),
+        "{}",
+        verbose.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_poll_that_reads_no_feed_says_so_and_exits_non_zero() {
+    let env = TestEnv::new(
+        &[],
+        &[
+            Feed::named(refused_url("/a.xml"), "Alpha Wire"),
+            Feed::named(refused_url("/b.xml"), "Beta Post"),
+        ],
+    );
+    let run = env.run(&["poll"]);
+    assert_eq!(run.code, Some(3), "{run:#?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("Alpha Wire: "))
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Beta Post: connection refused"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("no feed could be reached")),
+        "{}",
+        run.stderr
+    );
+    // Nothing stored is lost, and the failure is on each feed's row.
+    let feeds = env.feeds();
+    assert!(
+        feeds.iter().all(|f| !f["last_error"].is_null()),
+        "{feeds:#?}"
+    );
 }

@@ -59,7 +59,8 @@ fn reporting_on_an_outdated_schema_says_how_to_upgrade() {
     assert!(run.stderr.contains("followup poll"), "{}", run.stderr);
 }
 
-/// Runs `poll` (whose one feed refuses connections, so it logs a warning) through `sh`,
+/// Runs `poll` (whose one feed refuses connections, so it logs a warning: `RUST_LOG` asks
+/// for the feed jobs' warnings, which `poll` otherwise leaves to its report) through `sh`,
 /// with `JOURNAL_STREAM` set to `stream`, where `$STDERR` stands for stderr's own
 /// `device:inode` as systemd would write it. Returns stderr.
 fn poll_log_with_journal_stream(stream: &str) -> String {
@@ -76,13 +77,14 @@ fn poll_log_with_journal_stream(stream: &str) -> String {
         .arg(env!("CARGO_BIN_EXE_followup"))
         .arg(&env.config)
         .current_dir(env.dir())
-        .env_remove("RUST_LOG")
+        .env("RUST_LOG", "followup=info")
         .env_remove("JOURNAL_STREAM")
         .stdin(Stdio::null())
         .output()
         .expect("run sh");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // No feed was read: exit 3.
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
     stderr
 }
 

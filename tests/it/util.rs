@@ -183,6 +183,13 @@ impl TestEnv {
         run
     }
 
+    /// `poll` where no feed can be read (all failing or gone): it exits 3, not 0.
+    pub fn poll_reading_nothing(&self) -> Run {
+        let run = self.run(&["poll"]);
+        assert_eq!(run.code, Some(3), "poll should read no feed: {run:#?}");
+        run
+    }
+
     /// `items --format json --limit 1000` plus `extra` arguments, as JSON objects.
     pub fn items(&self, extra: &[&str]) -> Vec<Value> {
         let mut args = vec!["items", "--format", "json", "--limit", "1000"];
