@@ -182,6 +182,8 @@ pub struct FeedState {
     pub url: String,
     /// Display name from the config.
     pub name: Option<String>,
+    /// The feed's own title, from its last document that stated one.
+    pub title: Option<String>,
     /// Where a permanent redirect moved the feed; fetched instead of `url`.
     pub fetch_url: Option<String>,
     /// Validator for conditional GET.

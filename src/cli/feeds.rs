@@ -22,6 +22,8 @@ pub struct Args {
 struct FeedJson {
     url: String,
     name: Option<String>,
+    /// The feed's own title, from its document.
+    title: Option<String>,
     fetch_url: Option<String>,
     last_fetch: Option<String>,
     last_status: Option<i64>,
@@ -34,23 +36,25 @@ struct FeedJson {
 
 /// Lists configured feeds with their stored state.
 pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCode> {
-    let stored = store.feeds().context("listing feeds")?;
+    let mut stored: std::collections::HashMap<String, FeedState> = store
+        .feeds()
+        .context("listing feeds")?
+        .into_iter()
+        .map(|f| (f.url.clone(), f))
+        .collect();
     let feeds: Vec<FeedJson> = config
         .feeds
         .iter()
         .map(|feed| {
             let url = feed.url.to_string();
-            let state = stored
-                .iter()
-                .find(|s| s.url == url)
-                .cloned()
-                .unwrap_or_else(|| FeedState {
-                    url: url.clone(),
-                    ..Default::default()
-                });
+            let state = stored.remove(&url).unwrap_or_else(|| FeedState {
+                url: url.clone(),
+                ..Default::default()
+            });
             FeedJson {
                 url,
                 name: feed.name.clone(),
+                title: state.title,
                 fetch_url: state.fetch_url,
                 last_fetch: state.last_fetch.map(output::time),
                 last_status: state.last_status,
@@ -65,11 +69,11 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
     match args.format {
         Format::Json => output::print_json(&feeds)?,
         Format::Csv => {
-            let rows = feeds.iter().map(row).collect();
+            let rows = feeds.iter().map(|f| row(f, false)).collect();
             output::print_csv(&HEADER, rows)?;
         }
         Format::Table => {
-            let rows = feeds.iter().map(row).collect();
+            let rows = feeds.iter().map(|f| row(f, true)).collect();
             output::print_table(&HEADER, rows)?;
         }
     }
@@ -78,14 +82,20 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
 
 const HEADER: [&str; 6] = ["feed", "items", "last fetch", "status", "errors", "error"];
 
-fn row(f: &FeedJson) -> Vec<String> {
+/// One feed's row; `label`: called by its name, title or host (tables), else by its name
+/// or whole URL (CSV, for scripts).
+fn row(f: &FeedJson, label: bool) -> Vec<String> {
     let status = if f.gone {
         "gone".to_string()
     } else {
         f.last_status.map_or("-".into(), |s| s.to_string())
     };
     vec![
-        f.name.clone().unwrap_or_else(|| f.url.clone()),
+        if label {
+            output::feed_label(f.name.as_deref().or(f.title.as_deref()), &f.url)
+        } else {
+            f.name.clone().unwrap_or_else(|| f.url.clone())
+        },
         f.items.to_string(),
         f.last_fetch.clone().unwrap_or_else(|| "never".into()),
         status,

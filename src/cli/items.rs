@@ -32,6 +32,7 @@ pub struct Args {
 #[derive(serde::Serialize)]
 struct ItemJson<'a> {
     feed: &'a str,
+    feed_name: Option<&'a str>,
     guid: Option<&'a str>,
     url: Option<&'a str>,
     title: &'a str,
@@ -55,6 +56,7 @@ pub fn run(args: Args, _config: &Config, store: &Store) -> anyhow::Result<ExitCo
                 .iter()
                 .map(|i| ItemJson {
                     feed: &i.feed,
+                    feed_name: i.feed_name.as_deref(),
                     guid: i.guid.as_deref(),
                     url: i.url.as_deref(),
                     title: &i.title,
@@ -89,7 +91,7 @@ pub fn run(args: Args, _config: &Config, store: &Store) -> anyhow::Result<ExitCo
                 .map(|i| {
                     vec![
                         output::short_time(i.published.or(Some(i.first_seen))),
-                        i.feed_name.clone().unwrap_or_else(|| host(&i.feed)),
+                        output::feed_label(i.feed_name.as_deref(), &i.feed),
                         i.title.clone(),
                     ]
                 })
@@ -98,11 +100,4 @@ pub fn run(args: Args, _config: &Config, store: &Store) -> anyhow::Result<ExitCo
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn host(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| url.to_string())
 }

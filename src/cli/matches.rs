@@ -69,6 +69,7 @@ struct MatchJson<'a> {
     url: &'a str,
     title: &'a str,
     feed: &'a str,
+    feed_name: Option<&'a str>,
     published: Option<String>,
     first_seen: String,
     score: f64,
@@ -121,6 +122,7 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
                     url: &m.url,
                     title: &m.title,
                     feed: &m.feed,
+                    feed_name: m.feed_name.as_deref(),
                     published: m.published.map(output::time),
                     first_seen: output::time(m.first_seen),
                     score: (m.score * 1000.0).round() / 1000.0,
@@ -206,7 +208,7 @@ fn print_table(rows: &[MatchRow], explain: bool) -> anyhow::Result<()> {
         let mut row = vec![
             output::short_time(m.published.or(Some(m.first_seen))),
             m.story.clone(),
-            m.feed_name.clone().unwrap_or_else(|| m.feed.clone()),
+            output::feed_label(m.feed_name.as_deref(), &m.feed),
             if m.outlets > 1 {
                 format!("{} ({} outlets)", m.title, m.outlets)
             } else {

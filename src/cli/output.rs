@@ -66,6 +66,18 @@ pub fn print_csv(header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// What a table calls a feed: its name (configured, else the feed's own title), else its
+/// host; never a whole URL squeezed into a column.
+pub fn feed_label(name: Option<&str>, url: &str) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => name.to_string(),
+        None => url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| url.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use super::output;
 use crate::config::Config;
 use crate::digest::alert;
 use crate::pipeline::{self, Context, FeedReport, FeedStatus};
@@ -42,7 +43,12 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
         .config
         .feeds
         .iter()
-        .map(|f| (f.url.as_str(), feed_name(f.name.as_deref(), &f.url)))
+        .map(|f| {
+            (
+                f.url.as_str(),
+                output::feed_label(f.name.as_deref(), f.url.as_str()),
+            )
+        })
         .collect();
     let name_of = |report: &FeedReport| {
         names
@@ -53,7 +59,7 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
     let chatty = std::io::stderr().is_terminal();
     let (mut new, mut failed, mut read, mut offline) = (0, 0, 0, 0);
     for report in &reports {
-        let name = super::output::terminal_safe(&name_of(report));
+        let name = output::terminal_safe(&name_of(report));
         match &report.status {
             FeedStatus::Updated {
                 new: n,
@@ -86,7 +92,7 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
             } => {
                 failed += 1;
                 offline += usize::from(*network);
-                let cause = super::output::terminal_safe(if args.verbose { detail } else { cause });
+                let cause = output::terminal_safe(if args.verbose { detail } else { cause });
                 eprintln!("{name}: {cause}");
             }
         }
@@ -115,14 +121,4 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
         eprintln!("no feed could be read");
     }
     Ok(ExitCode::from(NO_FEED_READ))
-}
-
-/// What a table or report calls a feed: its configured name, else its host.
-pub fn feed_name(name: Option<&str>, url: &url::Url) -> String {
-    match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => name.to_string(),
-        None => url
-            .host_str()
-            .map_or_else(|| url.to_string(), str::to_string),
-    }
 }

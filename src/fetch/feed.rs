@@ -52,6 +52,8 @@ pub struct ParsedFeed {
     pub ttl: Option<Duration>,
     /// True when the document had to be repaired (truncated, odd version) to be read.
     pub repaired: bool,
+    /// The feed's own title, as text.
+    pub title: Option<String>,
 }
 
 /// Parses a feed document fetched from `url`. Relative links resolve against xml:base or
@@ -90,6 +92,7 @@ pub fn parse(bytes: &[u8], url: &Url) -> Result<ParsedFeed, FeedError> {
                 .collect(),
             ttl: rss_ttl(trimmed).or_else(|| syndication_period(trimmed.as_bytes())),
             repaired: true,
+            title: None,
         });
     };
     let mut parsed = convert(feed, trimmed.as_bytes(), repaired);
@@ -259,10 +262,15 @@ fn convert(feed: Feed, raw: &[u8], repaired: bool) -> ParsedFeed {
         .take(MAX_ENTRIES)
         .map(convert_entry)
         .collect();
+    let title = feed
+        .title
+        .map(|t| clip(fragment_text(&t.content).trim(), MAX_TITLE))
+        .filter(|t| t.chars().any(char::is_alphanumeric));
     ParsedFeed {
         items,
         ttl,
         repaired,
+        title,
     }
 }
 

@@ -338,7 +338,13 @@ async fn read_body(
     })
     .await?;
     match parsed {
-        Ok((ParsedFeed { items, ttl, .. }, keys)) => {
+        Ok((
+            ParsedFeed {
+                items, ttl, title, ..
+            },
+            keys,
+        )) => {
+            fetch.record.title = title;
             fetch.record.etag = validators.etag;
             fetch.record.last_modified = validators.last_modified;
             fetch.items = items;

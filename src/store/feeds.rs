@@ -27,12 +27,14 @@ pub struct FetchRecord {
     pub gone: bool,
     /// When to fetch next.
     pub next_fetch: DateTime<Utc>,
+    /// The feed's own title, when the fetch read one (kept as is when `None`).
+    pub title: Option<String>,
 }
 
 const FEED_COLUMNS: &str = "f.id, f.url, f.name, f.fetch_url, f.etag, f.last_modified, \
      f.last_fetch, f.last_status, f.last_error, f.error_count, f.failing_since, \
      (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id), f.next_fetch, f.gone, \
-     f.last_new_item";
+     f.last_new_item, f.title";
 
 fn feed_from_row(row: &rusqlite::Row) -> rusqlite::Result<FeedState> {
     Ok(FeedState {
@@ -51,6 +53,7 @@ fn feed_from_row(row: &rusqlite::Row) -> rusqlite::Result<FeedState> {
         next_fetch: parse_ts(row.get(12)?),
         gone: row.get(13)?,
         last_new_item: parse_ts(row.get(14)?),
+        title: row.get(15)?,
     })
 }
 
@@ -278,7 +281,8 @@ fn write_record(
             failing_since = NULL, last_success = ?2,
             etag = COALESCE(?4, etag), last_modified = COALESCE(?5, last_modified),
             fetch_url = COALESCE(?6, fetch_url), next_fetch = ?7,
-            last_new_item = CASE WHEN ?8 THEN ?2 ELSE last_new_item END
+            last_new_item = CASE WHEN ?8 THEN ?2 ELSE last_new_item END,
+            title = COALESCE(?9, title)
          WHERE id = ?1";
     const FAILED: &str = "UPDATE feeds SET
             last_fetch = ?2, last_status = ?3, last_error = ?4, error_count = error_count + 1,
@@ -299,7 +303,8 @@ fn write_record(
                     record.last_modified,
                     record.fetch_url,
                     ts(record.next_fetch),
-                    published_new
+                    published_new,
+                    record.title
                 ])
             })
             .what(|| format!("record fetch of feed {feed_id}"))?,

@@ -114,7 +114,7 @@ pub(super) fn queue_new(conn: &rusqlite::Connection, ids: &[i64]) -> Result<()> 
         .what(|| format!("queue {} new items for search", ids.len()))
 }
 
-pub(super) const ITEM_COLUMNS: &str = "i.id, f.url, f.name, i.guid, i.url, i.title, i.summary, \
+pub(super) const ITEM_COLUMNS: &str = "i.id, f.url, COALESCE(f.name, f.title), i.guid, i.url, i.title, i.summary, \
      i.published, i.updated, i.first_seen";
 
 pub(super) fn item_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredItem> {

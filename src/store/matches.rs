@@ -272,7 +272,7 @@ pub struct MatchedLink {
 /// The listing query of [`Store::matches`] for `filter`, with its parameters.
 fn matches_query(filter: &MatchFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
     let mut sql = String::from(
-            "SELECT m.story_id, COALESCE(i.url, ''), i.title, f.url, f.name, i.published,
+            "SELECT m.story_id, COALESCE(i.url, ''), i.title, f.url, COALESCE(f.name, f.title), i.published,
                 i.first_seen, m.score, m.explanation, m.grp,
                 (SELECT COUNT(DISTINCT i2.feed_id) FROM matches m2 JOIN items i2 ON i2.id = m2.item_id
                   WHERE m2.story_id = m.story_id AND m2.grp = m.grp),

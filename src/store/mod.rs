@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_search_merges.sql"),
     include_str!("../../migrations/0011_article_figures.sql"),
     include_str!("../../migrations/0012_article_failures.sql"),
+    include_str!("../../migrations/0013_feed_titles.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

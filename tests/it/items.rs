@@ -212,3 +212,61 @@ async fn entries_of_odd_shapes_are_stored() {
     assert!(env.poll().ok());
     assert_eq!(env.items(&[]).len(), 7);
 }
+
+/// Tables call a feed by its configured name, else its own title, else its host; JSON keeps
+/// the URL in `feed` and adds `feed_name`.
+#[tokio::test]
+async fn feeds_go_by_name_title_or_host_never_by_url() {
+    let server = MockServer::start().await;
+    serve(&server, "/titled.xml", ok(fixture("rss2.xml"), RSS)).await;
+    let untitled = rss("https://plain.example", &[("q-1", "Quay reopens")])
+        .replace("<title>Test wire</title>", "");
+    serve(&server, "/untitled.xml", ok(untitled, RSS)).await;
+    let titled = format!("{}/titled.xml", server.uri());
+    let env = TestEnv::new(
+        &[],
+        &[
+            Feed::new(titled.clone()),
+            Feed::new(format!("{}/untitled.xml", server.uri())),
+        ],
+    );
+    env.poll();
+    let json = env.items(&[]);
+    let from_titled = json
+        .iter()
+        .find(|i| i["feed"] == titled.as_str())
+        .expect("an item of the titled feed");
+    assert_eq!(from_titled["feed_name"], "Harbour Gazette: World");
+    let table = env.run(&["items"]);
+    assert!(table.ok());
+    assert!(
+        table.stdout.contains("Harbour Gazette: World"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        !table.stdout.contains("http://"),
+        "a URL in the table: {}",
+        table.stdout
+    );
+    // No name and no title: the host.
+    let quay = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("Quay reopens"))
+        .expect("its row");
+    assert!(quay.contains("127.0.0.1"), "{quay}");
+    let feeds = env.run(&["feeds"]);
+    assert!(
+        feeds.stdout.contains("Harbour Gazette: World"),
+        "{}",
+        feeds.stdout
+    );
+    assert!(
+        !feeds.stdout.contains("http://"),
+        "a URL in the table: {}",
+        feeds.stdout
+    );
+    let matches = env.run(&["matches", "--format", "json"]);
+    assert!(matches.ok(), "{matches:#?}");
+}
