@@ -329,6 +329,41 @@ impl Metrics {
         prometheus_client::encoding::text::encode(&mut text, &m.registry).ok()?;
         Some(text)
     }
+
+    /// The metrics in the Prometheus text format 0.0.4, for scrapers that do not ask for
+    /// OpenMetrics; `None` when metrics are off.
+    pub fn encode_prometheus(&self) -> Option<String> {
+        self.encode().map(|text| to_prometheus(&text))
+    }
+}
+
+/// OpenMetrics text as Prometheus text 0.0.4: no `# EOF` or `# UNIT` lines, and a counter's
+/// `# HELP`/`# TYPE` name the sample itself (`…_total`), as 0.0.4 and `promtool` expect.
+fn to_prometheus(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        match renamed {
+            Some(line) => out.push_str(&line),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
+const PROMETHEUS: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Binds the metrics address now, so a taken port fails the start before READY=1.
 pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
@@ -132,8 +133,21 @@ fn respond(
             ),
         };
     }
-    match metrics.encode() {
-        Some(text) => reply(StatusCode::OK, OPENMETRICS, text),
+    // OpenMetrics only for a scraper that asks for it; the Prometheus text format is what
+    // every other scraper (and promtool) reads.
+    let openmetrics = request
+        .headers()
+        .get_all(hyper::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/openmetrics-text"));
+    let encoded = if openmetrics {
+        metrics.encode().map(|text| (OPENMETRICS, text))
+    } else {
+        metrics.encode_prometheus().map(|text| (PROMETHEUS, text))
+    };
+    match encoded {
+        Some((content_type, text)) => reply(StatusCode::OK, content_type, text),
         None => reply(StatusCode::NOT_FOUND, TEXT, "metrics are off\n".into()),
     }
 }
