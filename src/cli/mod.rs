@@ -14,6 +14,7 @@ mod matches;
 mod opml;
 pub mod output;
 mod poll;
+mod progress;
 mod prune;
 mod rematch;
 mod run;

@@ -32,13 +32,19 @@ pub struct Args {
 pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     let ctx = Context::new(super::shared(config), store)?;
+    let bar = super::progress::bar(ctx.config.feeds.len() as u64, "feeds");
     let (reports, round) = runtime
         .block_on(async {
-            let polled = pipeline::poll_all(&ctx).await?;
+            let polled = pipeline::poll_all(&ctx, &|step| match step {
+                pipeline::Progress::Feed(_) => bar.inc(1),
+                pipeline::Progress::Stories => bar.set_message("judging items, reading articles"),
+            })
+            .await?;
             alert::fire(&ctx.db, &ctx.config, &ctx.fetcher).await;
             Ok::<_, pipeline::JobError>(polled)
         })
         .context("polling feeds")?;
+    bar.finish_and_clear();
     let names: HashMap<&str, String> = ctx
         .config
         .feeds

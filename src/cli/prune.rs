@@ -21,7 +21,13 @@ pub struct Args {
 
 /// Prunes the database and prints what went.
 pub fn run(args: Args, store: &mut Store) -> anyhow::Result<ExitCode> {
+    let spinner = super::progress::spinner(if args.dry_run {
+        "counting what a prune would remove"
+    } else {
+        "pruning"
+    });
     let pruned = store.prune(args.older_than, args.dry_run)?;
+    spinner.finish_and_clear();
     let verb = if args.dry_run {
         "would remove"
     } else {

@@ -25,9 +25,11 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
     let story = super::pick_story(&config, args.story.as_deref())?;
     let runtime = super::runtime()?;
     let ctx = Context::new(super::shared(config), store)?;
+    let spinner = super::progress::spinner(&format!("re-judging every stored item for {story}"));
     let report = runtime
         .block_on(stories::rematch(&ctx, &story, args.dry_run))
         .with_context(|| format!("re-judging story {story}"))?;
+    spinner.finish_and_clear();
     let verb = if args.dry_run { "would " } else { "" };
     for item in &report.added {
         println!(

@@ -147,8 +147,11 @@ impl Context {
 
 /// Polls every configured feed once, `concurrency` at a time, then runs the story stage on
 /// what changed, and returns when everything the round causes is stored. Gone feeds are
-/// skipped.
-pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
+/// skipped. `progress` hears of each feed as its job ends, and of the story stage's start.
+pub async fn poll_all(
+    ctx: &Context,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<(Vec<FeedReport>, stories::RoundReport), JobError> {
     use futures_util::StreamExt;
     // Every feed's state in one read: looked up per job, each lookup queued behind the
     // feed commits being written, and the next fetch could not start until it returned.
@@ -163,12 +166,14 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
             feed::poll_known_feed(ctx, feed, state)
         })
         .buffer_unordered(jobs)
+        .inspect(|report| progress(Progress::Feed(report)))
         .collect()
         .await;
     let touched: Vec<i64> = reports
         .iter()
         .flat_map(|r| r.touched.iter().copied())
         .collect();
+    progress(Progress::Stories);
     let round = stories::run_round(ctx, &touched).await?;
     // What the idle moments of the round did not index is indexed before the poll ends, so
     // a search right after it finds every item. The items are stored either way: a failure
@@ -177,6 +182,15 @@ pub async fn poll_all(ctx: &Context) -> Result<(Vec<FeedReport>, stories::RoundR
         warn!(error = %Chain(&err), "cannot index new items for search; they stay queued");
     }
     Ok((reports, round))
+}
+
+/// What [`poll_all`] has got to, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// One feed's job ended.
+    Feed(&'a FeedReport),
+    /// The feeds are done; the story stage (judging, articles) starts.
+    Stories,
 }
 
 /// Logs the feeds [`Store::sync_feeds`] revived.

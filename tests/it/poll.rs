@@ -458,6 +458,8 @@ async fn a_poll_reports_each_failed_feed_by_name_and_short_cause() {
         "{}",
         run.stderr
     );
+    // Off a terminal there is no progress bar.
+    assert!(!run.stderr.contains("/3 feeds"), "{}", run.stderr);
     // -v shows every cause.
     let verbose = env.run(&["-v", "poll"]);
     assert!(verbose.ok());
