@@ -60,8 +60,12 @@ def timed(label, cmd, cwd, env=None):
     wall_v = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
-    tail = (run.stderr.strip().splitlines() or [""])[-1]
-    print(f"  {label:<16} wall {wall_v:7.2f} s  cpu {cpu:7.2f} s  rss {rss:6.1f} MB   {tail[:90]}",
+    summary = next((l for l in run.stderr.splitlines() if l.startswith("polled ")), "")
+    judged = re.search(r"judged (\d+) items", summary)
+    asked = re.search(r"\((\d+) requested", summary)
+    work = (f"   judged {judged.group(1)} items, {asked.group(1)} article requests"
+            if judged and asked else "")
+    print(f"  {label:<16} wall {wall_v:7.2f} s  cpu {cpu:7.2f} s  rss {rss:6.1f} MB{work}",
           flush=True)
     return {"wall": max(wall_v, 0.01) if wall_v else wall, "cpu": cpu, "rss": rss}
 
@@ -74,12 +78,13 @@ def count(db, sql):
         con.close()
 
 
-def world(n, root, followup_bin):
-    """Generates n feeds under root/n and starts nginx; returns (dir, nginx process)."""
-    out = os.path.join(root, str(n))
+def world(n, root, followup_bin, generic=False):
+    """Generates n feeds under root/<kind>-n and starts nginx; returns (dir, nginx process)."""
+    out = os.path.join(root, f"{'generic' if generic else 'plain'}-{n}")
     port = free_port()
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--feeds", str(n),
-                    "--out", out, "--port", str(port)], check=True)
+                    "--out", out, "--port", str(port)] + (["--generic"] if generic else []),
+                   check=True)
     os.chmod(root, 0o755)
     os.chmod(out, 0o755)
     os.makedirs(os.path.join(out, "nginx", "tmp"), exist_ok=True)
@@ -109,7 +114,17 @@ def main():
                     help="also run followup on 10x the feeds and check 10x <= 10 x 1x")
     ap.add_argument("--only-followup", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
+    ap.add_argument("--world", choices=["plain", "generic", "both"], default="both",
+                    help="which world to run (gen.py --generic writes the generic one)")
     args = ap.parse_args()
+    kinds = [False, True] if args.world == "both" else [args.world == "generic"]
+    for generic in kinds:
+        if len(kinds) > 1:
+            print(f"== {'generic' if generic else 'plain'} world", flush=True)
+        run_world(args, generic)
+
+
+def run_world(args, generic):
     n = args.feeds
     root = tempfile.mkdtemp(prefix="followup-bench-")
     env = dict(os.environ, HOME=root, XDG_CONFIG_HOME=root, XDG_DATA_HOME=root,
@@ -117,7 +132,7 @@ def main():
     procs = []
     try:
         print(f"generating {n} feeds in {root}", flush=True)
-        out, nginx = world(n, root, args.followup)
+        out, nginx = world(n, root, args.followup, generic)
         procs.append(nginx)
         res = {}
         res["followup cold"], res["followup warm"], items = followup_runs(out, args.followup, env)
@@ -138,7 +153,7 @@ def main():
         if args.scale:
             big = n * 10
             print(f"generating {big} feeds for the scaling check", flush=True)
-            out10, nginx10 = world(big, root, args.followup)
+            out10, nginx10 = world(big, root, args.followup, generic)
             procs.append(nginx10)
             c, w, _ = followup_runs(out10, args.followup, env)
             res[f"followup cold {big}"], res[f"followup warm {big}"] = c, w

@@ -4,7 +4,13 @@ and the configs for followup, newsboat, the Python reader and nginx.
 
 Every name and sentence here is invented. About 1 % of the items are follow-ups of one
 story (a ferry disaster that never happened); their links point at article pages that the
-server also serves. Output is deterministic for a given N and seed.
+server also serves. The other items' links point at pages the server does not have (404),
+as expired or paywalled links do. Output is deterministic for a given N and seed.
+
+--generic writes the harder world: the other items are ordinary news told in everyday news
+words that overlap the baseline's vocabulary ("officials said on Tuesday", "police
+investigation", "people were injured", "an inquiry"), so only evidence specific to the
+story, not common vocabulary, should make followup ask for an article.
 """
 
 import argparse
@@ -112,6 +118,41 @@ def ordinary_item(rng, feed, n, when):
     return title, summary, link, when
 
 
+# Everyday news sentences: the vocabulary of any report, the baseline's included.
+GENERIC = [
+    "Officials said on {day} that the investigation was continuing.",
+    "Police said {n} people were questioned and two were injured in a separate incident.",
+    "A court ruling on the case is expected next week, lawyers said.",
+    "The prime minister ordered an inquiry into the safety record of the {thing}.",
+    "Markets fell after the agency said the figures would be revised.",
+    "Rescue services were called to the {thing} in {place} early on {day}.",
+    "Residents were taken to hospital as a precaution, officials said.",
+    "The election campaign was suspended for a day of mourning.",
+    "Passengers and crew were told to wait for further instructions.",
+    "Investigators examined the scene and spoke to witnesses on {day}.",
+]
+GENERIC_TITLES = [
+    "Police open investigation into {thing} in {place}",
+    "Officials in {place} say {thing} inquiry will report soon",
+    "{place} court ruling on {thing} delayed",
+    "Hospital in {place} reviews safety after {thing}",
+    "Election officials in {place} defend {thing}",
+    "Market in {place} reopens after {thing}",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def generic_item(rng, feed, n, when):
+    _, things = rng.choice(TOPICS)
+    thing, place = rng.choice(things), rng.choice(PLACES)
+    fill = {"thing": thing, "place": place, "day": rng.choice(DAYS), "n": rng.randint(2, 40)}
+    title = rng.choice(GENERIC_TITLES).format(**fill) + f" ({feed}-{n})"
+    sentences = [s.format(**fill) for s in rng.sample(GENERIC, 5)]
+    summary = " ".join(sentences)
+    link = f"http://HOST/articles/other/{feed}/{n}.html"
+    return title, summary, link, when
+
+
 def followup_item(rng, k, when):
     s = STORY
     killed = 14 + k // 3
@@ -176,7 +217,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--generic", action="store_true",
+                    help="ordinary items in everyday news words that overlap the baseline's")
     args = ap.parse_args()
+    other_item = generic_item if args.generic else ordinary_item
     rng = random.Random(args.seed)
     host = f"127.0.0.1:{args.port}"
     out = args.out
@@ -221,7 +265,7 @@ def main():
                     f.write(page)
                 k += 1
             else:
-                title, summary, link, _ = ordinary_item(rng, feed, n, when)
+                title, summary, link, _ = other_item(rng, feed, n, when)
                 link = link.replace("HOST", host)
             items.append(
                 f"<item><title>{escape(title)}</title><link>{escape(link)}</link>"
