@@ -471,7 +471,7 @@ async fn a_poll_reports_each_failed_feed_by_name_and_short_cause() {
 }
 
 #[tokio::test]
-async fn a_poll_that_reads_no_feed_says_so_and_exits_non_zero() {
+async fn a_poll_that_reads_no_feed_says_so() {
     let env = TestEnv::new(
         &[],
         &[
@@ -480,7 +480,8 @@ async fn a_poll_that_reads_no_feed_says_so_and_exits_non_zero() {
         ],
     );
     let run = env.run(&["poll"]);
-    assert_eq!(run.code, Some(3), "{run:#?}");
+    // Still 0: the README's first command must not fail on a machine without network.
+    assert_eq!(run.code, Some(0), "{run:#?}");
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(
         lines
