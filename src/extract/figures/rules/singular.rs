@@ -23,17 +23,7 @@ pub(super) fn singular_arrest(sc: &Scanner) -> Option<Hit> {
     if kind != FigureKind::Arrested {
         return None;
     }
-    Some(Hit {
-        kind,
-        value: 1,
-        qualifier: Qualifier::Exact,
-        term_from: k,
-        term_to: k + len,
-        update: false,
-        more: false,
-        at: aux,
-        weak: true,
-    })
+    Some(unnumbered(kind, 1, (k, k + len), aux))
 }
 
 /// "A man was shot and killed", "a teenager has died", "a woman was seriously injured": one
@@ -70,17 +60,23 @@ pub(super) fn singular_victim(sc: &Scanner) -> Option<Hit> {
     if !matches!(kind, Killed | Injured) || is_any(toks.get(k + len), REFLEXIVES) {
         return None;
     }
-    Some(Hit {
+    Some(unnumbered(kind, 1, (k, k + len), head))
+}
+
+/// A figure said without a number (one victim, one culprit, nobody): exact, and weak, so a
+/// counted figure of the same kind outranks it. `term` is the kind word's token range.
+fn unnumbered(kind: FigureKind, value: u64, term: (usize, usize), at: usize) -> Hit {
+    Hit {
         kind,
-        value: 1,
+        value,
         qualifier: Qualifier::Exact,
-        term_from: k,
-        term_to: k + len,
+        term_from: term.0,
+        term_to: term.1,
         update: false,
         more: false,
-        at: head,
+        at,
         weak: true,
-    })
+    }
 }
 
 /// "No one was hurt", "nobody was seriously injured", "no deaths were reported": none of a
@@ -118,17 +114,7 @@ pub(super) fn nobody(sc: &Scanner) -> Vec<Hit> {
         if let Some((kind, from, to)) = found
             && !out.iter().any(|h| h.kind == kind)
         {
-            out.push(Hit {
-                kind,
-                value: 0,
-                qualifier: Qualifier::Exact,
-                term_from: from,
-                term_to: to,
-                update: false,
-                more: false,
-                at: i,
-                weak: true,
-            });
+            out.push(unnumbered(kind, 0, (from, to), i));
         }
     }
     out
