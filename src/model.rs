@@ -350,8 +350,6 @@ pub struct ArticleFailure {
     pub cause: String,
     /// Consecutive failures, this one included.
     pub failures: u32,
-    /// When it last failed.
-    pub last_failed_at: DateTime<Utc>,
     /// Not asked before this time; `None`: not until the item's link or content changes.
     pub retry_at: Option<DateTime<Utc>>,
 }

@@ -86,8 +86,12 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     let tally = page::Tally::default();
     // A round with nothing to judge needs no matcher: a poll where nothing changed only
     // re-checks live pages.
-    let (decisions, pages) = if ids.is_empty() {
-        (Vec::new(), Pages::new())
+    let judged = if ids.is_empty() {
+        Judged {
+            decisions: Vec::new(),
+            pages: Pages::new(),
+            unread_remembered: true,
+        }
     } else {
         let touched: HashSet<i64> = touched.iter().copied().collect();
         // Matched items are settled unless they changed this round.
@@ -100,6 +104,11 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         debug!(candidates = wanted.len(), "story round: candidates picked");
         judge_wanted(ctx, &specs, &matcher, wanted, &touched, &tally).await?
     };
+    let Judged {
+        decisions,
+        pages,
+        unread_remembered,
+    } = judged;
     report.articles += pages.values().filter(|v| v.is_some()).count();
     let (new, figures) =
         save_decisions(ctx, &specs, &decisions, &pages, &mut matched, true).await?;
@@ -107,7 +116,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     report.figures += figures;
     // A candidate whose page could not be read is judged again next round, unless the
     // failure is remembered: then its retry (or a change to the item) brings it back.
-    if all_pages_accounted(ctx, &pages).await? {
+    if unread_remembered {
         ctx.db
             .save_story_round(fingerprint, last_item, Utc::now())
             .await?;
@@ -119,21 +128,6 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     report.not_asked = tally.not_asked();
     ctx.metrics.round_done(report.judged, report.requested);
     Ok(report)
-}
-
-/// Whether every page a round could not read has its failure remembered (or has a link no
-/// fetch could use), so the round need not judge those items again before their time.
-async fn all_pages_accounted(ctx: &Context, pages: &Pages) -> Result<bool, JobError> {
-    let unread: Vec<String> = pages
-        .iter()
-        .filter(|(url, page)| page.is_none() && url::Url::parse(url).is_ok())
-        .map(|(url, _)| url.clone())
-        .collect();
-    if unread.is_empty() {
-        return Ok(true);
-    }
-    let known = ctx.db.article_failures(unread.clone()).await?;
-    Ok(unread.iter().all(|u| known.contains_key(u)))
 }
 
 /// Re-judges every stored item for one story after its entities or aliases changed.
@@ -154,7 +148,9 @@ pub async fn rematch(
         .await?;
     let by_id: HashMap<i64, StoredItem> = items.iter().map(|i| (i.id, i.clone())).collect();
     let wanted = round::candidates(&specs, &matcher, items, |story, _| story != story_id);
-    let (decisions, pages) = judge_wanted(
+    let Judged {
+        decisions, pages, ..
+    } = judge_wanted(
         ctx,
         &specs,
         &matcher,
@@ -223,7 +219,7 @@ pub async fn measure(ctx: &Context, story_id: &str) -> Result<Vec<Measured>, Job
             (item.id, matcher.judge(index, &fields))
         })
         .collect();
-    let (decisions, _) = judge_wanted(
+    let Judged { decisions, .. } = judge_wanted(
         ctx,
         &specs,
         &matcher,
@@ -306,7 +302,7 @@ async fn judge_wanted(
     wanted: Vec<Candidate>,
     refresh: &HashSet<i64>,
     tally: &page::Tally,
-) -> Result<(Vec<Decision>, Pages), JobError> {
+) -> Result<Judged, JobError> {
     let urls = round::article_urls(&wanted, refresh);
     let mut stored = ctx
         .db
@@ -354,14 +350,34 @@ async fn judge_wanted(
         .filter(|(_, page)| page.is_none())
         .map(|(url, _)| url.clone())
         .collect();
+    let mut unread_remembered = true;
     if !unread.is_empty() {
-        let failed = ctx.db.article_failures(unread).await?;
+        let failed = ctx.db.article_failures(unread.clone()).await?;
         for d in &mut decisions {
             let failure = d.item.url.as_ref().and_then(|u| failed.get(u));
             d.judgement.without_article = failure.map(page::unread_because);
         }
+        // A link no fetch could use needs no memory: it is never asked for.
+        unread_remembered = unread
+            .iter()
+            .all(|u| failed.contains_key(u) || url::Url::parse(u).is_err());
     }
-    Ok((decisions, pages))
+    Ok(Judged {
+        decisions,
+        pages,
+        unread_remembered,
+    })
+}
+
+/// What stage 2 came to.
+struct Judged {
+    /// The decision on each candidate.
+    decisions: Vec<Decision>,
+    /// The articles read, by link.
+    pages: Pages,
+    /// Every page that could not be read has its failure remembered, so its items need not
+    /// be judged again before their retry (or a change to the item) brings them back.
+    unread_remembered: bool,
 }
 
 /// Reads the figures of stored versions kept before figures were stored with versions,

@@ -12,7 +12,7 @@ use crate::model::ArticleFailure;
 impl Store {
     /// The remembered failures among `urls`, by link, in one query.
     pub fn article_failures(&self, urls: &[String]) -> Result<HashMap<String, ArticleFailure>> {
-        const SQL: &str = "SELECT url, cause, failures, last_failed_at, retry_at
+        const SQL: &str = "SELECT url, cause, failures, retry_at
             FROM article_failures WHERE url IN (SELECT value FROM json_each(?1))";
         if urls.is_empty() {
             return Ok(HashMap::new());
@@ -25,8 +25,7 @@ impl Store {
                     url: r.get(0)?,
                     cause: r.get(1)?,
                     failures: r.get(2)?,
-                    last_failed_at: parse_ts(r.get(3)?).unwrap_or_default(),
-                    retry_at: parse_ts(r.get(4)?),
+                    retry_at: parse_ts(r.get(3)?),
                 })
             })
             .what(|| format!("read the fetch failures of {} links", urls.len()))?;
