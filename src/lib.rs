@@ -26,6 +26,7 @@
 //!   story stage. Errors recorded, never fatal.
 //! - [`digest`]: what changed in each story over a period, rendered as text, Markdown, HTML
 //!   or JSON and mailed; per-change alerts after each round; output escaping.
+//! - [`demo`]: the invented news world `followup demo` serves on loopback, and its truth.
 //! - [`daemon`]: the long-running scheduler loop with bounded workers and clean shutdown.
 //! - [`cli`]: the command-line interface, one file per command, and output rendering.
 
@@ -33,6 +34,7 @@ pub mod chain;
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod demo;
 pub mod digest;
 pub mod extract;
 pub mod fetch;

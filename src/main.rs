@@ -6,8 +6,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = followup::cli::Cli::parse();
-    let reports_feeds = matches!(cli.command, followup::cli::Command::Poll(_));
-    followup::cli::init_tracing(cli.verbose, reports_feeds);
+    let chatter = followup::cli::Chatter::of(&cli.command);
+    followup::cli::init_tracing(cli.verbose, chatter);
     match followup::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -227,7 +227,7 @@ fn already_mailed(store: &Store, digest: &digest::Digest) -> anyhow::Result<bool
 
 /// Writes `bytes` to a temp file beside `path`, then renames it over `path`, so readers see
 /// the old file or the new one, never half of it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -89,7 +89,8 @@ pub fn phrase(row: &FigureRow) -> String {
     }
 }
 
-fn print_table(t: &Timeline, format: Format) -> anyhow::Result<()> {
+/// Prints a timeline as a table (or CSV): one row per kind.
+pub(super) fn print_table(t: &Timeline, format: Format) -> anyhow::Result<()> {
     let header = [
         "kind", "baseline", "latest", "change", "as of", "source", "disputed",
     ];

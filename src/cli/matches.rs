@@ -114,29 +114,7 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
         })
         .context("listing matches")?;
     match args.format {
-        Format::Json => {
-            let json: Vec<MatchJson> = rows
-                .iter()
-                .map(|m| MatchJson {
-                    story: &m.story,
-                    url: &m.url,
-                    title: &m.title,
-                    feed: &m.feed,
-                    feed_name: m.feed_name.as_deref(),
-                    published: m.published.map(output::time),
-                    first_seen: output::time(m.first_seen),
-                    score: (m.score * 1000.0).round() / 1000.0,
-                    entities: &m.entities,
-                    group: m.group,
-                    outlets: m.outlets,
-                    verdict: &m.verdict,
-                    explanation: args
-                        .explain
-                        .then(|| serde_json::from_str(&m.explanation).unwrap_or_default()),
-                })
-                .collect();
-            output::print_json(&json)?;
-        }
+        Format::Json => output::print_json(&to_json(&rows, args.explain))?,
         Format::Csv => {
             let rows = rows
                 .iter()
@@ -177,6 +155,29 @@ pub fn run(args: Args, config: &Config, store: &Store) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// The JSON contract of `matches --format json`: one object per matched item.
+pub(super) fn to_json(rows: &[MatchRow], explain: bool) -> serde_json::Value {
+    let json: Vec<MatchJson> = rows
+        .iter()
+        .map(|m| MatchJson {
+            story: &m.story,
+            url: &m.url,
+            title: &m.title,
+            feed: &m.feed,
+            feed_name: m.feed_name.as_deref(),
+            published: m.published.map(output::time),
+            first_seen: output::time(m.first_seen),
+            score: (m.score * 1000.0).round() / 1000.0,
+            entities: &m.entities,
+            group: m.group,
+            outlets: m.outlets,
+            verdict: &m.verdict,
+            explanation: explain.then(|| serde_json::from_str(&m.explanation).unwrap_or_default()),
+        })
+        .collect();
+    serde_json::to_value(json).unwrap_or_default()
+}
+
 /// The main name of the entity that `name` is one of the names of (in any story), so
 /// `--entity` finds matches whichever of its names hit; unknown names pass through as given.
 fn main_name(config: &Config, store: &Store, name: &str) -> anyhow::Result<String> {
@@ -198,7 +199,8 @@ fn main_name(config: &Config, store: &Store, name: &str) -> anyhow::Result<Strin
     Ok(found.unwrap_or_else(|| name.to_string()))
 }
 
-fn print_table(rows: &[MatchRow], explain: bool) -> anyhow::Result<()> {
+/// Prints matches as a table, one line per near-duplicate group.
+pub(super) fn print_table(rows: &[MatchRow], explain: bool) -> anyhow::Result<()> {
     let mut seen = HashSet::new();
     let mut table = Vec::new();
     for m in rows {

@@ -3,6 +3,7 @@
 
 mod check;
 mod completions;
+mod demo;
 mod digest;
 mod extract;
 mod features;
@@ -52,6 +53,8 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole job offline on an invented story the binary carries, and check it.
+    Demo(demo::Args),
     /// Fetch every configured feed once now and store what is new.
     Poll(poll::Args),
     /// Run the daemon: poll each feed on its schedule until SIGINT/SIGTERM.
@@ -94,17 +97,39 @@ pub enum Command {
     Prune(prune::Args),
 }
 
+/// How much a command logs at the default level: what it prints itself it need not log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chatter {
+    /// Info and above.
+    Normal,
+    /// The command prints its own line per failed feed (`poll`), so the feed jobs' warnings
+    /// are left to `-v`.
+    ReportsFeeds,
+    /// The command reports everything itself (`demo`): warnings and errors only.
+    Quiet,
+}
+
+impl Chatter {
+    /// How much `command` logs.
+    pub fn of(command: &Command) -> Chatter {
+        match command {
+            Command::Poll(_) => Chatter::ReportsFeeds,
+            Command::Demo(_) => Chatter::Quiet,
+            _ => Chatter::Normal,
+        }
+    }
+}
+
 /// Starts logging to stderr; `RUST_LOG` wins over `-v`. When stderr is the journal stream
 /// systemd set up, lines carry no colours or timestamps (journald stamps them) and start
 /// with a `<N>` syslog priority, which journald turns into the entry's priority
 /// (`SyslogLevelPrefix=`, on by default), so `journalctl -p warning` finds the problems.
-/// `reports_feeds`: the command prints its own line per failed feed (`poll`), so the feed
-/// jobs' warnings are left to `-v`.
-pub fn init_tracing(verbose: u8, reports_feeds: bool) {
+pub fn init_tracing(verbose: u8, chatter: Chatter) {
     use tracing_subscriber::EnvFilter;
-    let default = match (verbose, reports_feeds) {
-        (0, true) => "followup=info,followup::pipeline::feed=error",
-        (0, false) => "followup=info",
+    let default = match (verbose, chatter) {
+        (0, Chatter::Normal) => "followup=info",
+        (0, Chatter::ReportsFeeds) => "followup=info,followup::pipeline::feed=error",
+        (0, Chatter::Quiet) => "followup=warn",
         (1, _) => "followup=debug",
         _ => "followup=trace",
     };
@@ -187,6 +212,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args, config_path),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Check(args) => check::run(args, &load_config(config_path)?),
         Command::ImportOpml(args) => opml::import(args, config_path),
         Command::ExportOpml(args) => opml::export(args, &load_config(config_path)?),

@@ -37,6 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "model", "text", "chain", "config", "fetch", "extract", "story", "store",
         ],
     ),
+    ("demo", &[]),
     (
         "daemon",
         &[
@@ -48,7 +49,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "model", "text", "chain", "health", "config", "schedule", "fetch", "extract", "story",
-            "store", "metrics", "pipeline", "digest", "daemon",
+            "store", "metrics", "pipeline", "digest", "daemon", "demo",
         ],
     ),
 ];

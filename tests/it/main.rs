@@ -3,6 +3,7 @@
 
 mod config;
 mod daemon;
+mod demo;
 mod digest;
 mod faults;
 mod figures;
