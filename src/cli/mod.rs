@@ -55,7 +55,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the whole job offline on an invented story the binary carries, and check it.
     Demo(demo::Args),
-    /// Fetch every configured feed once now and store what is new.
+    /// Fetch every configured feed once now and store what is new (exit 3 when no feed could
+    /// be read).
     Poll(poll::Args),
     /// Run the daemon: poll each feed on its schedule until SIGINT/SIGTERM.
     Run(run::Args),
@@ -102,8 +103,8 @@ pub enum Command {
 pub enum Chatter {
     /// Info and above.
     Normal,
-    /// The command prints its own line per failed feed (`poll`), so the feed jobs' warnings
-    /// are left to `-v`.
+    /// The command prints its own line per failed feed and unread baseline (`poll`), so
+    /// those warnings are left to `-v`.
     ReportsFeeds,
     /// The command reports everything itself (`demo`): warnings and errors only.
     Quiet,
@@ -127,11 +128,14 @@ impl Chatter {
 pub fn init_tracing(verbose: u8, chatter: Chatter) {
     use tracing_subscriber::EnvFilter;
     let default = match (verbose, chatter) {
-        (0, Chatter::Normal) => "followup=info",
-        (0, Chatter::ReportsFeeds) => "followup=info,followup::pipeline::feed=error",
-        (0, Chatter::Quiet) => "followup=warn",
-        (1, _) => "followup=debug",
-        _ => "followup=trace",
+        (0, Chatter::Normal) => "followup=info".to_string(),
+        (0, Chatter::ReportsFeeds) => format!(
+            "followup=info,followup::pipeline::feed=error,{}=error",
+            crate::pipeline::stories::BASELINE_TARGET
+        ),
+        (0, Chatter::Quiet) => "followup=warn".to_string(),
+        (1, _) => "followup=debug".to_string(),
+        _ => "followup=trace".to_string(),
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let journal = stderr_is_journal();

@@ -1,9 +1,8 @@
 //! `followup poll`: fetch every configured feed once now and return when the round's work is
 //! stored, then report like a person would want: one line per feed that failed, by its
-//! name and the short cause, and a summary that says when no feed could be read. Exits 0
-//! even then (each failure is on its feed row); only config and database errors are fatal
-//! (2). A non-zero status for "no feed read" waits for `followup demo`: until the README's
-//! first command runs offline, it must not fail on a machine without network.
+//! name and the short cause, and a summary that says when no feed could be read. Exit
+//! status: 0 when at least one feed was read, [`NOTHING_READ`] when none could be (so cron
+//! and systemd notice a poll that did nothing), 2 for config and database errors.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -16,6 +15,10 @@ use crate::config::Config;
 use crate::digest::alert;
 use crate::pipeline::{self, Context, FeedReport, FeedStatus};
 use crate::store::Store;
+
+/// The exit status of a poll that could read no feed (every one failed, was rate limited or
+/// is gone). Distinct from 1 and 2 so a script can tell it from a failed command.
+pub const NOTHING_READ: u8 = 3;
 
 /// Arguments of `poll`.
 #[derive(Debug, clap::Args)]
@@ -59,6 +62,16 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
             .cloned()
             .unwrap_or_else(|| report.url.clone())
     };
+    // In config order, as the user wrote the feeds, not in the order they finished.
+    let order: HashMap<&str, usize> = ctx
+        .config
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.url.as_str(), i))
+        .collect();
+    let mut reports = reports;
+    reports.sort_by_key(|r| order.get(r.url.as_str()).copied().unwrap_or(usize::MAX));
     let chatty = std::io::stderr().is_terminal();
     let (mut new, mut failed, mut read, mut offline) = (0, 0, 0, 0);
     for report in &reports {
@@ -100,6 +113,12 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
             }
         }
     }
+    for (story, cause) in &round.unread_baselines {
+        eprintln!(
+            "story {story}: cannot read the baseline ({}); matching on its configured entities meanwhile",
+            output::terminal_safe(cause)
+        );
+    }
     eprintln!(
         "polled {} feeds: {read} read, {new} new items, {failed} failed; judged {} items, {} new follow-ups, {} articles read ({} requested{}), {} new figures",
         reports.len(),
@@ -116,11 +135,12 @@ pub fn run(args: Args, config: Config, store: Store) -> anyhow::Result<ExitCode>
     if !reports.is_empty() && read == 0 {
         if offline == reports.len() {
             eprintln!(
-                "no feed could be reached: every one failed on the network (DNS, connection or timeout); is this machine offline or behind a proxy?"
+                "no feed could be reached: every one failed on the network (DNS, connection or timeout); is this machine offline or behind a proxy? `followup demo` runs the whole job offline"
             );
         } else {
             eprintln!("no feed could be read");
         }
+        return Ok(ExitCode::from(NOTHING_READ));
     }
     Ok(ExitCode::SUCCESS)
 }

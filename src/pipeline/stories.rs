@@ -42,6 +42,8 @@ pub struct RoundReport {
     pub not_asked: usize,
     /// New figure observations stored.
     pub figures: usize,
+    /// Stories whose baseline could not be read this round, with the short cause.
+    pub unread_baselines: Vec<(String, String)>,
 }
 
 /// Articles a round holds, by URL; `None` where the page could not be read.
@@ -53,7 +55,7 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     if ctx.config.stories.is_empty() {
         return Ok(report);
     }
-    let specs = Arc::new(prepare(ctx).await?);
+    let specs = Arc::new(prepare(ctx, &mut report.unread_baselines).await?);
     // The marks first: an item stored meanwhile is then judged again, never skipped.
     let (previous, last_item) = ctx.db.round_marks().await?;
     let fingerprint = ctx
@@ -137,7 +139,7 @@ pub async fn rematch(
     story_id: &str,
     dry_run: bool,
 ) -> Result<RematchReport, JobError> {
-    let specs = prepare(ctx).await?;
+    let specs = prepare(ctx, &mut Vec::new()).await?;
     let matcher = weighed_matcher(ctx, &specs).await?;
     let items = ctx
         .db
@@ -190,7 +192,7 @@ pub struct Measured {
 /// that are not stored (robots.txt and the per-host limits apply). Nothing is stored but
 /// the articles.
 pub async fn measure(ctx: &Context, story_id: &str) -> Result<Vec<Measured>, JobError> {
-    let specs = prepare(ctx).await?;
+    let specs = prepare(ctx, &mut Vec::new()).await?;
     let Some(index) = specs.iter().position(|s| s.id == story_id) else {
         return Ok(Vec::new());
     };
@@ -595,8 +597,15 @@ impl BaselineError {
     }
 }
 
-/// Reads (or loads) each story's baseline and builds its spec, in config order.
-async fn prepare(ctx: &Context) -> Result<Vec<StorySpec>, JobError> {
+/// The log target of "cannot read the baseline".
+pub const BASELINE_TARGET: &str = "followup::baseline";
+
+/// Reads (or loads) each story's baseline and builds its spec, in config order; the stories
+/// whose baseline could not be read are added to `unread` with the short cause.
+async fn prepare(
+    ctx: &Context,
+    unread: &mut Vec<(String, String)>,
+) -> Result<Vec<StorySpec>, JobError> {
     let mut out = Vec::with_capacity(ctx.config.stories.len());
     for config in &ctx.config.stories {
         let stored = ctx.db.baseline(config.id.clone()).await?;
@@ -617,7 +626,10 @@ async fn prepare(ctx: &Context) -> Result<Vec<StorySpec>, JobError> {
                     Some(page.article)
                 }
                 Err(err) => {
-                    warn!(story_id = %config.id, cause = %err.short(), "cannot read the baseline; using the configured entities meanwhile");
+                    // Its own target, so `poll`, which reports it in its summary, can leave the
+                    // log line to -v; the daemon logs it.
+                    warn!(target: BASELINE_TARGET, story_id = %config.id, cause = %err.short(), "cannot read the baseline; using the configured entities meanwhile");
+                    unread.push((config.id.clone(), err.short()));
                     debug!(story_id = %config.id, error = %Chain(&err), "cannot read the baseline: every cause");
                     if !config.baseline_figures.is_empty() {
                         store_baseline_figures(ctx, config, &src, None).await?;

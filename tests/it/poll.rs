@@ -479,9 +479,14 @@ async fn a_poll_that_reads_no_feed_says_so() {
             Feed::named(refused_url("/b.xml"), "Beta Post"),
         ],
     );
+    let config = std::fs::read_to_string(&env.config).unwrap();
+    env.rewrite(&format!(
+        "{config}\n[[story]]\nid = \"quake\"\ntitle = \"Quake\"\nbaseline_url = \"{}\"\nentities = [\"Valdoria\"]\n",
+        refused_url("/baseline.html")
+    ));
     let run = env.run(&["poll"]);
-    // Still 0: the README's first command must not fail on a machine without network.
-    assert_eq!(run.code, Some(0), "{run:#?}");
+    // The documented status for a poll that read nothing, so cron and systemd notice.
+    assert_eq!(run.code, Some(3), "{run:#?}");
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(
         lines
@@ -500,10 +505,21 @@ async fn a_poll_that_reads_no_feed_says_so() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("no feed could be reached")),
+            .any(|l| l.starts_with("no feed could be reached") && l.contains("followup demo")),
         "{}",
         run.stderr
     );
+    // The unread baseline is one line of the report, not a log line with a timestamp.
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("story quake: cannot read the baseline"))
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("WARN"), "{}", run.stderr);
     // Nothing stored is lost, and the failure is on each feed's row.
     let feeds = env.feeds();
     assert!(

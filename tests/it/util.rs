@@ -183,12 +183,13 @@ impl TestEnv {
         run
     }
 
-    /// `poll` where no feed can be read (all failing or gone): it says so, and exits 0.
+    /// `poll` where no feed can be read (all failing or gone): it says so, and exits 3.
     pub fn poll_reading_nothing(&self) -> Run {
-        let run = self.poll();
+        let run = self.run(&["poll"]);
+        assert_eq!(run.code, Some(3), "poll should read no feed: {run:#?}");
         assert!(
             run.stderr.contains("no feed could be"),
-            "poll should read no feed: {run:#?}"
+            "poll should say it read no feed: {run:#?}"
         );
         run
     }
