@@ -242,6 +242,14 @@ fn gap_starts_sentence(gap: &str, prev: Option<&Token>) -> bool {
     let quote = gap
         .chars()
         .any(|c| matches!(c, '"' | '\u{201C}' | '\u{201E}' | '\u{00AB}' | '\u{2018}'));
+    // A wire dateline, "MOSCOW (Reuters) - Police said" or "LONDON — Police said": the
+    // dash after the agency or the capitalised city opens the story's first sentence.
+    let dash = gap
+        .chars()
+        .any(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}'));
+    if dash && (gap.contains(')') || prev.is_some_and(|p| is_acronym(&p.text))) {
+        return true;
+    }
     if ends {
         // "Mr. Smith", "St. Louis": an abbreviation's dot ends no sentence.
         let abbrev = prev.is_some_and(|p| {
@@ -824,6 +832,23 @@ mod tests {
         ] {
             assert!(find(&es, junk).is_none(), "{junk} learned: {es:?}");
         }
+    }
+
+    #[test]
+    fn a_dateline_dash_opens_a_sentence() {
+        for text in [
+            "TARVOSK (Nordwire) - Rescuers searched the mine. Rescuers found nobody.",
+            "TARVOSK \u{2014} Rescuers searched the mine. Rescuers found nobody.",
+        ] {
+            let es = learn("", text);
+            assert!(find(&es, "Rescuers").is_none(), "{text}: {es:?}");
+        }
+        // A dash inside a sentence still lets a capital count: names follow dashes.
+        let es = learn(
+            "",
+            "The rescue was led by one team - Halvorsen Mountain Rescue - at dawn.",
+        );
+        assert!(find(&es, "Halvorsen Mountain Rescue").is_some(), "{es:?}");
     }
 
     #[test]
