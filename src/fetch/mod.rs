@@ -277,6 +277,52 @@ pub struct Fetcher {
     trusted: Vec<(String, u16)>,
 }
 
+/// What never goes through a proxy, whatever `NO_PROXY` says: loopback. A server on this
+/// machine (an intranet mirror, `followup demo`'s world) is not behind the proxy, and Go's
+/// net/http skips the proxy for loopback the same way.
+const LOOPBACK: &str = "localhost,127.0.0.0/8,::1";
+
+/// The proxies the environment names (`http_proxy`, `https_proxy`, `all_proxy`, either
+/// case), each bypassing loopback and what `NO_PROXY` lists. A value that is not a URL is
+/// skipped with a warning rather than failing every request.
+fn env_proxies() -> Vec<reqwest::Proxy> {
+    let var = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let bypass = match var(["NO_PROXY", "no_proxy"]) {
+        Some(listed) => format!("{LOOPBACK},{listed}"),
+        None => LOOPBACK.to_string(),
+    };
+    type Make = fn(String) -> reqwest::Result<reqwest::Proxy>;
+    let wanted: [(&str, [&str; 2], Make); 3] = [
+        (
+            "http_proxy",
+            ["http_proxy", "HTTP_PROXY"],
+            reqwest::Proxy::http,
+        ),
+        (
+            "https_proxy",
+            ["https_proxy", "HTTPS_PROXY"],
+            reqwest::Proxy::https,
+        ),
+        ("all_proxy", ["all_proxy", "ALL_PROXY"], reqwest::Proxy::all),
+    ];
+    let mut out = Vec::new();
+    for (name, names, make) in wanted {
+        let Some(value) = var(names) else { continue };
+        match make(value) {
+            Ok(proxy) => out.push(proxy.no_proxy(reqwest::NoProxy::from_string(&bypass))),
+            Err(err) => {
+                tracing::warn!(variable = name, error = %crate::chain::Chain(&err), "ignoring a proxy variable that is not a URL")
+            }
+        }
+    }
+    out
+}
+
 impl Fetcher {
     /// Builds the client. Fails only if TLS cannot be set up.
     pub fn new(settings: &ClientOptions) -> Result<Fetcher, FetchError> {
@@ -299,6 +345,10 @@ impl Fetcher {
             builder = builder
                 .dns_resolver(Arc::new(guard::PublicResolver))
                 .no_proxy();
+        } else {
+            for proxy in env_proxies() {
+                builder = builder.proxy(proxy);
+            }
         }
         let client = builder.build().map_err(FetchError::Client)?;
         Ok(Fetcher {

@@ -308,6 +308,53 @@ fn proxy_variables_do_not_route_around_the_address_check() {
     assert!(row.last_error.is_some_and(|e| !e.is_empty()));
 }
 
+/// With private networks allowed, proxy variables are honoured for other hosts, but a
+/// loopback server is always asked directly: the proxy (here one that would answer with
+/// other items) never sees the request for the local feed, and does see the remote one.
+#[test]
+fn loopback_feeds_bypass_the_proxy_and_others_use_it() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let proxy = runtime.block_on(rss_server("proxied"));
+    let local = runtime.block_on(rss_server("local"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let remote = url::Url::parse("http://feed.invalid/rss.xml").expect("url");
+    let local_url = local.url("/feed.xml");
+    let config = write_config(
+        dir.path(),
+        &[local_url.clone(), remote.clone()],
+        "allow_private_networks = true\ntimeout = \"3s\"",
+    );
+    let proxy_url = proxy.url("").to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_followup"))
+        .arg("--config")
+        .arg(&config)
+        .arg("poll")
+        .env("http_proxy", &proxy_url)
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .expect("run followup poll");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(local.hits(), 1, "the local feed was not asked directly");
+    assert_eq!(
+        proxy.hits(),
+        1,
+        "the remote feed did not go through the proxy"
+    );
+    let store = followup::store::Store::open(&dir.path().join("followup.db")).expect("db");
+    for url in [&local_url, &remote] {
+        let row = store.feed(url.as_str()).expect("query").expect("feed row");
+        assert_eq!(row.items, 2, "{url}: {:?}", row.last_error);
+    }
+}
+
 /// Titles with terminal escapes and formula-like starts are stored as given (straight into
 /// the database, as another writer or an older version could leave them) and come out
 /// harmless in the `items` table and CSV.
