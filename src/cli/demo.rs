@@ -77,8 +77,13 @@ impl Workdir {
                     config.display()
                 );
             }
+            // Absolute: the config beside it resolves a relative database path from its
+            // own folder, which would name `sub/sub/demo.db` for `--database sub/demo.db`.
+            let database = std::path::absolute(database)
+                .with_context(|| format!("resolving --database {}", database.display()))?;
+            let config = database.with_extension("toml");
             return Ok(Workdir {
-                database: database.to_path_buf(),
+                database,
                 config,
                 temporary: None,
             });
