@@ -1,6 +1,6 @@
-//! When to fetch a feed next, and when to ask again for an article page that failed: pure
-//! functions of the policy, what the last fetch said and the time, so every rule is
-//! unit-tested without a server.
+//! When to fetch a feed next, when to ask again for an article page that failed, and when a
+//! matched page is due for a re-check: pure functions of the policy, what the last fetch
+//! said and the time, so every rule is unit-tested without a server.
 
 use std::time::Duration;
 
@@ -151,6 +151,33 @@ pub enum ArticleMiss {
     },
 }
 
+/// A matched page's re-check interval at `age` since its first fetch: every poll interval
+/// (`floor`, 15 minutes by default) in its first six hours, when tolls move fastest, then
+/// hourly to a day, then every four hours until the story's `recheck_for` ends; never
+/// shorter than `floor`, so a page is asked at most once per poll interval.
+pub fn recheck_interval(age: chrono::Duration, floor: Duration) -> Duration {
+    let step = match age.num_hours() {
+        ..6 => floor,
+        6..24 => Duration::from_secs(3600),
+        _ => Duration::from_secs(4 * 3600),
+    };
+    step.max(floor)
+}
+
+/// Whether a matched page is due for a re-check at `clock`, given when it was first and
+/// last fetched on the same clock (`None`: never under this schedule, so due now).
+pub fn recheck_due(
+    clock: DateTime<Utc>,
+    marks: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    floor: Duration,
+) -> bool {
+    let Some((first, last)) = marks else {
+        return true;
+    };
+    let interval = recheck_interval(clock - first, floor);
+    clock - last >= chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::MAX)
+}
+
 /// When to ask again for an article page after `failures` consecutive failures (this one
 /// included): never by itself for a lasting miss, else backing off from `base` (the poll
 /// interval) by 2× per failure with ±10 % jitter, up to a day.
@@ -210,6 +237,33 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2030, 6, 1, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn rechecks_thin_out_as_a_page_ages() {
+        let floor = Duration::from_secs(15 * 60);
+        let h = chrono::Duration::hours;
+        assert_eq!(recheck_interval(h(1), floor), 15 * MIN);
+        assert_eq!(recheck_interval(h(7), floor), 60 * MIN);
+        assert_eq!(recheck_interval(h(30), floor), 240 * MIN);
+        // Never more often than the poll interval.
+        assert_eq!(recheck_interval(h(1), 30 * MIN), 30 * MIN);
+        assert_eq!(recheck_interval(h(7), 90 * MIN), 90 * MIN);
+
+        let first = now();
+        // Never checked under the schedule: due at once.
+        assert!(recheck_due(first, None, floor));
+        // Ten minutes after the first fetch: not yet; twenty: due.
+        let ten = first + chrono::Duration::minutes(10);
+        assert!(!recheck_due(ten, Some((first, first)), floor));
+        let twenty = first + chrono::Duration::minutes(20);
+        assert!(recheck_due(twenty, Some((first, first)), floor));
+        // A day and more in, the last check two hours ago is recent enough.
+        let later = first + h(30);
+        assert!(!recheck_due(later, Some((first, later - h(2))), floor));
+        assert!(recheck_due(later, Some((first, later - h(5))), floor));
+        // A clock behind the last check (a feed's dates moved back) waits, never loops.
+        assert!(!recheck_due(first, Some((first, first + h(1))), floor));
     }
 
     fn after(outcome: Outcome, jitter: f64) -> Duration {

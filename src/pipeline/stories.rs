@@ -16,6 +16,7 @@ use crate::chain::Chain;
 use crate::config::{Baseline, StoryConfig};
 use crate::extract::page::{PageVersion, figures_of};
 use crate::model::{FigureKind, Observation, StoredArticle, StoredItem, Verdict};
+use crate::schedule;
 use crate::store::{FigureWrite, ItemFilter, MatchWrite};
 use crate::story::background::{BACKGROUND_DOCS, BackgroundCounter, Fingerprint};
 use crate::story::round::{self, Candidate, Decision, Grouper, RematchReport};
@@ -513,9 +514,15 @@ fn figure_write(page: &StoredArticle, item: Option<&StoredItem>) -> Option<Figur
     })
 }
 
-/// Re-fetches matched pages still within their story's `recheck_for`, storing the figures
-/// of changed versions. Pages fetched earlier this round are skipped. Returns how many
-/// pages were asked for and how many figures were new.
+/// Re-fetches matched pages still within their story's `recheck_for` whose re-check is due
+/// ([`schedule::recheck_due`]), storing the figures of changed versions. Pages fetched
+/// earlier this round are skipped, and their schedule starts. Returns how many pages were
+/// asked for and how many figures were new.
+///
+/// The schedule runs on the news clock (the newest publication time the feeds reported,
+/// never past the wall clock): live, it is the wall clock give or take minutes; replaying
+/// recorded coverage, whose polls come seconds apart, it advances with the recording, so
+/// a replay re-checks as the live run would have.
 async fn recheck(
     ctx: &Context,
     specs: &[StorySpec],
@@ -523,7 +530,9 @@ async fn recheck(
     tally: &page::Tally,
 ) -> Result<(usize, usize), JobError> {
     let now = Utc::now();
+    let clock = ctx.db.news_clock(now).await?.unwrap_or(now).min(now);
     let mut jobs: Vec<(String, StoredItem)> = Vec::new();
+    let mut started: Vec<String> = Vec::new();
     for (spec, config) in specs.iter().zip(&ctx.config.stories) {
         let fresh_from =
             now - ChronoDuration::from_std(config.recheck_for).unwrap_or(ChronoDuration::hours(48));
@@ -532,14 +541,19 @@ async fn recheck(
             .matched_items_since(spec.id.clone(), fresh_from)
             .await?;
         for item in items {
-            if item.url.as_ref().is_some_and(|u| !done.contains_key(u)) {
-                jobs.push((spec.id.clone(), item));
+            match &item.url {
+                Some(url) if done.contains_key(url) => started.push(url.clone()),
+                Some(_) => jobs.push((spec.id.clone(), item)),
+                None => {}
             }
         }
     }
     let mut urls: Vec<String> = jobs.iter().filter_map(|(_, i)| i.url.clone()).collect();
     urls.sort();
     urls.dedup();
+    let marks = ctx.db.recheck_marks(urls.clone()).await?;
+    let floor = ctx.config.settings.poll_interval;
+    urls.retain(|url| schedule::recheck_due(clock, marks.get(url).copied(), floor));
     let mut stored = ctx.db.articles(urls.clone()).await.unwrap_or_default();
     // A page that failed is re-checked only when its retry is due.
     let failures = ctx.db.article_failures(urls.clone()).await?;
@@ -561,6 +575,10 @@ async fn recheck(
         .buffer_unordered(ctx.config.settings.concurrency.max(1))
         .collect()
         .await;
+    started.extend(fetched.keys().cloned());
+    started.sort();
+    started.dedup();
+    ctx.db.mark_rechecked(started, clock).await?;
     let mut figures = 0;
     for (story, item) in &jobs {
         let Some(Some((page, true))) = item.url.as_ref().and_then(|u| fetched.get(u)) else {

@@ -132,6 +132,48 @@ impl Store {
         .what(|| format!("save article {}", version.url))
     }
 
+    /// Each of `urls`' first and last fetch on the news clock, where both are recorded.
+    pub fn recheck_marks(
+        &self,
+        urls: &[String],
+    ) -> Result<HashMap<String, (DateTime<Utc>, DateTime<Utc>)>> {
+        const SQL: &str = "SELECT url, recheck_first, recheck_last FROM articles
+            WHERE url IN (SELECT value FROM json_each(?1))
+              AND recheck_first IS NOT NULL AND recheck_last IS NOT NULL";
+        let list = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare_cached(SQL).what(|| SQL.to_string())?;
+        let rows = stmt
+            .query_map([list], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    parse_ts(r.get(1)?),
+                    parse_ts(r.get(2)?),
+                ))
+            })
+            .what(|| format!("read the re-check times of {} articles", urls.len()))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (url, first, last) =
+                row.what(|| format!("read the re-check times of {} articles", urls.len()))?;
+            if let (Some(first), Some(last)) = (first, last) {
+                out.insert(url, (first, last));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that `urls` were fetched at news-clock time `at` (the first time too, once).
+    pub fn mark_rechecked(&mut self, urls: &[String], at: DateTime<Utc>) -> Result<()> {
+        const SQL: &str = "UPDATE articles
+            SET recheck_first = COALESCE(recheck_first, ?2), recheck_last = ?2
+            WHERE url IN (SELECT value FROM json_each(?1))";
+        let list = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .execute(SQL, params![list, ts(at)])
+            .map(drop)
+            .what(|| format!("note the re-check of {} articles", urls.len()))
+    }
+
     /// Notes a re-check that found nothing new (304), or failed.
     pub fn article_checked(
         &mut self,

@@ -312,6 +312,24 @@ impl Db {
         self.call(move |s| s.verdicts(&story)).await
     }
 
+    /// The news clock at `now` (see [`Store::news_clock`]).
+    pub async fn news_clock(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        self.call(move |s| s.news_clock(now)).await
+    }
+
+    /// Each of `urls`' first and last fetch on the news clock (see [`Store::recheck_marks`]).
+    pub async fn recheck_marks(
+        &self,
+        urls: Vec<String>,
+    ) -> Result<HashMap<String, (DateTime<Utc>, DateTime<Utc>)>> {
+        self.call(move |s| s.recheck_marks(&urls)).await
+    }
+
+    /// Records that `urls` were fetched at news-clock time `at`.
+    pub async fn mark_rechecked(&self, urls: Vec<String>, at: DateTime<Utc>) -> Result<()> {
+        self.call(move |s| s.mark_rechecked(&urls, at)).await
+    }
+
     /// The stored articles among `urls`, by URL.
     pub async fn articles(&self, urls: Vec<String>) -> Result<HashMap<String, StoredArticle>> {
         self.call(move |s| s.articles(&urls)).await

@@ -153,6 +153,21 @@ pub struct SavedItem {
 }
 
 impl Store {
+    /// The news clock at `now`: the newest publication time of any stored item that is not
+    /// after `now` (a feed's future dates cannot push it ahead), or `None` with no dated item.
+    pub fn news_clock(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        // Walks the items_newest index from the top; the first dated row ends it.
+        const SQL: &str = "SELECT published FROM items
+            WHERE COALESCE(published, first_seen) <= ?1 AND published IS NOT NULL
+            ORDER BY COALESCE(published, first_seen) DESC LIMIT 1";
+        let found: Option<String> = self
+            .conn
+            .prepare_cached(SQL)
+            .and_then(|mut s| s.query_row([ts(now)], |r| r.get(0)).optional())
+            .what(|| "read the news clock".to_string())?;
+        Ok(parse_ts(found))
+    }
+
     /// Adds up to `limit` queued items (oldest first) to the full-text index in one
     /// transaction; returns whether more are queued.
     pub fn index_pending(&mut self, limit: usize) -> Result<bool> {
@@ -395,6 +410,36 @@ mod tests {
             summary: "Rescuers searched the collapsed school in Valdoria overnight.".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_news_clock_is_the_newest_dated_item_never_the_future() {
+        let (mut store, feed) = store_with_feed();
+        let at = |h: u32| Utc.with_ymd_and_hms(2024, 3, 25, h, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(store.news_clock(now).unwrap(), None, "no items");
+        let dated = |guid: &str, h: Option<u32>| Item {
+            published: h.map(at),
+            ..item(guid, "Quake hits coast")
+        };
+        let future = Item {
+            published: Some(Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap()),
+            ..item("f", "Dated wrongly")
+        };
+        store
+            .commit_feed(
+                feed,
+                &record(),
+                &[
+                    dated("a", Some(9)),
+                    dated("b", Some(14)),
+                    dated("c", None),
+                    future,
+                ],
+            )
+            .unwrap();
+        // Not the undated item's first sighting (2031, a wall-clock time) nor the future one.
+        assert_eq!(store.news_clock(now).unwrap(), Some(at(14)));
     }
 
     #[test]

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_article_figures.sql"),
     include_str!("../../migrations/0012_article_failures.sql"),
     include_str!("../../migrations/0013_feed_titles.sql"),
+    include_str!("../../migrations/0014_recheck_clock.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

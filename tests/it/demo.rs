@@ -75,6 +75,19 @@ fn demo_finds_the_worlds_follow_ups_and_figures() {
         .map(|r| &r["value"])
         .collect();
     assert!(killed.len() >= 4, "{killed:?}");
+    // Its polls come a second apart, yet the live page was re-checked as its world's clock
+    // moved: the news clock drives re-checks, so each of its versions' tolls was read.
+    let live = world.items.iter().find(|i| i.versions.len() > 2).unwrap();
+    let live_url = format!("{server}/{}", world.path(live));
+    let mut live_killed: Vec<u64> = figures["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "killed" && r["url"] == live_url.as_str())
+        .filter_map(|r| r["value"].as_u64())
+        .collect();
+    live_killed.dedup();
+    assert!(live_killed.len() >= live.versions.len(), "{live_killed:?}");
 
     assert_eq!(out["check"]["ok"], true, "{}", out["check"]);
     let digest = out["digest"].to_string();

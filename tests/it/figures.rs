@@ -163,6 +163,37 @@ async fn an_article_from_before_the_baseline_never_displaces_it() {
     assert_eq!(f["delta"]["killed"], 0);
 }
 
+/// A matched page is re-checked on its own schedule, not on every poll: a poll right after
+/// the first (the default 15-minute poll interval has not passed) asks for nothing.
+#[tokio::test]
+async fn a_matched_page_is_not_rechecked_before_it_is_due() {
+    let site = Site::start().await;
+    site.serve_page(
+        "live",
+        ok(story_fixture("live-v1.html"), "text/html").insert_header("ETag", "\"live-1\""),
+        5,
+    )
+    .await;
+    site.serve_feed(
+        "post",
+        &[site.entry(
+            "live",
+            "Kessmere flood: live updates",
+            "Follow the rescue in Kessmere after the Orvane Dam failed.",
+            "2031-05-09T21:00:00Z",
+        )],
+        5,
+    )
+    .await;
+    let env = site.env(&["post"], "");
+    env.poll();
+    assert_eq!(env.matches(&[]).len(), 1);
+    env.poll();
+    env.poll();
+    let requests = requests_to(&site.server, "/pages/live").await;
+    assert_eq!(requests.len(), 1, "re-checked before it was due");
+}
+
 #[tokio::test]
 async fn a_live_page_updated_in_place_gives_a_new_latest() {
     let site = Site::start().await;
@@ -184,9 +215,17 @@ async fn a_live_page_updated_in_place_gives_a_new_latest() {
     )
     .await;
     let env = site.env(&["post"], "");
+    // A one-second poll interval, so the re-check is due a second after the first fetch.
+    let config = std::fs::read_to_string(&env.config).unwrap();
+    env.rewrite(&config.replacen(
+        "[settings]\n",
+        "[settings]\npoll_interval = \"1s\"\nmin_interval = \"1s\"\n",
+        1,
+    ));
     env.poll();
     let f = env.figures(&[]);
     assert_eq!(f["latest"]["killed"]["value"], 31, "{f:#}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
     // The page changes at the same URL; the feed entry does not.
     site.serve_page(
