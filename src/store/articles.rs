@@ -48,6 +48,9 @@ fn article_from_row(row: &rusqlite::Row) -> rusqlite::Result<StoredArticle> {
 const COLUMNS: &str = "id, url, title, text, published, updated, etag, last_modified, hash, \
      shingles, fetched_at, figures";
 
+/// Each article's first and last fetch on the news clock, by URL.
+pub type RecheckMarks = HashMap<String, (DateTime<Utc>, DateTime<Utc>)>;
+
 impl Store {
     /// The stored article at `url`.
     pub fn article(&self, url: &str) -> Result<Option<StoredArticle>> {
@@ -133,10 +136,7 @@ impl Store {
     }
 
     /// Each of `urls`' first and last fetch on the news clock, where both are recorded.
-    pub fn recheck_marks(
-        &self,
-        urls: &[String],
-    ) -> Result<HashMap<String, (DateTime<Utc>, DateTime<Utc>)>> {
+    pub fn recheck_marks(&self, urls: &[String]) -> Result<RecheckMarks> {
         const SQL: &str = "SELECT url, recheck_first, recheck_last FROM articles
             WHERE url IN (SELECT value FROM json_each(?1))
               AND recheck_first IS NOT NULL AND recheck_last IS NOT NULL";

@@ -318,10 +318,7 @@ impl Db {
     }
 
     /// Each of `urls`' first and last fetch on the news clock (see [`Store::recheck_marks`]).
-    pub async fn recheck_marks(
-        &self,
-        urls: Vec<String>,
-    ) -> Result<HashMap<String, (DateTime<Utc>, DateTime<Utc>)>> {
+    pub async fn recheck_marks(&self, urls: Vec<String>) -> Result<super::RecheckMarks> {
         self.call(move |s| s.recheck_marks(&urls)).await
     }
 

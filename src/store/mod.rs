@@ -26,7 +26,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-pub use articles::ArticleVersion;
+pub use articles::{ArticleVersion, RecheckMarks};
 pub use checkpoint::Checkpointer;
 pub use digests::{Delivery, DigestRecord, MatchedText};
 pub use feeds::{FeedCommit, FetchRecord};
