@@ -17,8 +17,8 @@ use crate::config::{Baseline, StoryConfig};
 use crate::extract::page::{PageVersion, figures_of};
 use crate::model::{FigureKind, Observation, StoredArticle, StoredItem, Verdict};
 use crate::schedule;
-use crate::store::{FigureWrite, ItemFilter, MatchWrite};
-use crate::story::background::{BACKGROUND_DOCS, BackgroundCounter, Fingerprint};
+use crate::store::{FigureWrite, ItemFilter, MatchWrite, StoryRound};
+use crate::story::background::{BACKGROUND_DOCS, BackgroundCounter, Fingerprint, weights_moved};
 use crate::story::round::{self, Candidate, Decision, Grouper, RematchReport};
 use crate::story::{Matcher, StorySpec};
 
@@ -58,17 +58,19 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     }
     let specs = Arc::new(prepare(ctx, &mut report.unread_baselines).await?);
     // The marks first: an item stored meanwhile is then judged again, never skipped.
-    let (previous, last_item) = ctx.db.round_marks().await?;
-    let fingerprint = ctx
-        .db
-        .fold_background(BACKGROUND_DOCS, Fingerprint::new(&specs), |f, t| f.add(t))
-        .await?
-        .finish();
-    // A round that judged with the same stories and background would judge every older
-    // item the same way again: only touched and newer items need judging then.
-    let judged_up_to = previous
-        .filter(|(f, _)| *f == fingerprint)
-        .map(|(_, last)| last);
+    let (previous, last_item, stored) = ctx.db.round_marks().await?;
+    let fingerprint = Fingerprint::new(&specs).finish();
+    // A round that judged with the same stories, and a background that has not moved
+    // beyond the tolerance since, would judge every older item the same way again: only
+    // touched and newer items need judging then.
+    let size = usize::try_from(stored).unwrap_or(0).min(BACKGROUND_DOCS);
+    let settled = previous.filter(|p| {
+        p.fingerprint == fingerprint
+            && p.weights_item
+                .is_some_and(|w| !weights_moved(last_item - w, size))
+    });
+    let judged_up_to = settled.as_ref().map(|p| p.last_item);
+    let weights_item = settled.and_then(|p| p.weights_item).unwrap_or(last_item);
     let recent_from = Utc::now() - ChronoDuration::hours(REJUDGE_WINDOW_HOURS);
     // An item whose article failed earlier and is due a retry is judged again as if it
     // had changed; until then, it is settled like any other.
@@ -120,9 +122,12 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
     // A candidate whose page could not be read is judged again next round, unless the
     // failure is remembered: then its retry (or a change to the item) brings it back.
     if unread_remembered {
-        ctx.db
-            .save_story_round(fingerprint, last_item, Utc::now())
-            .await?;
+        let round = StoryRound {
+            fingerprint,
+            last_item,
+            weights_item: Some(weights_item),
+        };
+        ctx.db.save_story_round(round, Utc::now()).await?;
     }
     let (rechecked, figures) = recheck(ctx, &specs, &pages, &tally).await?;
     report.articles += rechecked;

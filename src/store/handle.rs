@@ -220,21 +220,19 @@ impl Db {
         .await
     }
 
-    /// The last story round's fingerprint and last item id, and the newest item id now.
-    pub async fn round_marks(&self) -> Result<(Option<(String, i64)>, i64)> {
-        self.call(|s| Ok((s.last_story_round()?, s.last_item_id()?)))
+    /// The last story round, the newest item id now, and how many items are stored.
+    pub async fn round_marks(&self) -> Result<(Option<super::StoryRound>, i64, i64)> {
+        self.call(|s| Ok((s.last_story_round()?, s.last_item_id()?, s.item_count()?)))
             .await
     }
 
     /// Records a finished story round (see [`Store::save_story_round`]).
     pub async fn save_story_round(
         &self,
-        fingerprint: String,
-        last_item: i64,
+        round: super::StoryRound,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.call(move |s| s.save_story_round(&fingerprint, last_item, at))
-            .await
+        self.call(move |s| s.save_story_round(&round, at)).await
     }
 
     /// Ids of items a round judges, ascending: those after `after` (every item first seen

@@ -36,7 +36,7 @@ pub use items::{ItemChange, ItemFilter, SavedItem};
 pub use matches::{GroupMember, MatchFilter, MatchWrite, MatchedLink};
 pub use prune::Pruned;
 pub use readonly::ReadOnlyError;
-pub use stories::Baseline;
+pub use stories::{Baseline, StoryRound};
 
 /// The schema, in order; a file is never edited once released, only new ones appended.
 const MIGRATIONS: &[&str] = &[
@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_article_failures.sql"),
     include_str!("../../migrations/0013_feed_titles.sql"),
     include_str!("../../migrations/0014_recheck_clock.sql"),
+    include_str!("../../migrations/0015_round_weights.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.

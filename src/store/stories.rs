@@ -18,6 +18,17 @@ pub struct Baseline {
     pub article: Article,
 }
 
+/// The last complete story round: what it judged with and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryRound {
+    /// A hash of the build and the stories as configured and read.
+    pub fingerprint: String,
+    /// The newest item it saw.
+    pub last_item: i64,
+    /// The newest item when it last judged the whole re-judge window (`None`: unknown).
+    pub weights_item: Option<i64>,
+}
+
 impl Store {
     /// The stored baseline of a story, if it was ever read.
     pub fn baseline(&self, story: &str) -> Result<Option<Baseline>> {
@@ -83,27 +94,36 @@ impl Store {
             .what(|| format!("record verdict on {url} for story {story}"))
     }
 
-    /// The last complete story round: its fingerprint and the newest item it saw.
-    pub fn last_story_round(&self) -> Result<Option<(String, i64)>> {
-        const SQL: &str = "SELECT fingerprint, last_item FROM story_rounds WHERE id = 1";
+    /// The last complete story round, if any.
+    pub fn last_story_round(&self) -> Result<Option<StoryRound>> {
+        const SQL: &str =
+            "SELECT fingerprint, last_item, weights_item FROM story_rounds WHERE id = 1";
         self.conn
-            .query_row(SQL, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(SQL, [], |r| {
+                Ok(StoryRound {
+                    fingerprint: r.get(0)?,
+                    last_item: r.get(1)?,
+                    weights_item: r.get(2)?,
+                })
+            })
             .optional()
             .what(|| "read the last story round".into())
     }
 
     /// Records a complete story round (see [`Self::last_story_round`]).
-    pub fn save_story_round(
-        &mut self,
-        fingerprint: &str,
-        last_item: i64,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        const SQL: &str =
-            "INSERT OR REPLACE INTO story_rounds (id, fingerprint, last_item, finished_at)
-            VALUES (1, ?1, ?2, ?3)";
+    pub fn save_story_round(&mut self, round: &StoryRound, at: DateTime<Utc>) -> Result<()> {
+        const SQL: &str = "INSERT OR REPLACE INTO story_rounds
+            (id, fingerprint, last_item, weights_item, finished_at) VALUES (1, ?1, ?2, ?3, ?4)";
         self.conn
-            .execute(SQL, params![fingerprint, last_item, ts(at)])
+            .execute(
+                SQL,
+                params![
+                    round.fingerprint,
+                    round.last_item,
+                    round.weights_item,
+                    ts(at)
+                ],
+            )
             .map(drop)
             .what(|| "record the story round".into())
     }

@@ -90,3 +90,53 @@ async fn a_failed_article_is_asked_for_once_until_its_time() {
     assert!(env.poll().ok());
     assert_eq!(site.fetches("search").await, 2);
 }
+
+/// Older items are judged again only when the background moved beyond the tolerance: one
+/// new item in a background of forty is judged alone, and six more (past 5 % of the
+/// background) bring the whole re-judge window back.
+#[tokio::test]
+async fn older_items_are_judged_again_only_when_the_background_moved() {
+    let site = Site::start().await;
+    let titles: Vec<String> = (0..46)
+        .map(|n| format!("Council meeting {n} reviews the ferry timetable"))
+        .collect();
+    let all: Vec<Entry> = titles
+        .iter()
+        .enumerate()
+        .map(|(n, title)| {
+            site.entry(
+                &format!("council-{n}"),
+                title,
+                "Councillors discussed the timetable and the harbour car park.",
+                "2031-05-10T07:05:00Z",
+            )
+        })
+        .collect();
+    let judged = |run: &crate::util::Run| -> usize {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("polled "))
+            .unwrap_or_else(|| panic!("no summary: {}", run.stderr));
+        line.split("judged ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no judged count: {line}"))
+    };
+    site.serve_feed("post", &all[..40], 5).await;
+    let env = site.env(&["post"], "");
+    assert_eq!(judged(&env.poll()), 40);
+    site.serve_feed("post", &all[..41], 4).await;
+    assert_eq!(
+        judged(&env.poll()),
+        1,
+        "one new item, weights within the tolerance"
+    );
+    site.serve_feed("post", &all[..46], 3).await;
+    assert_eq!(
+        judged(&env.poll()),
+        46,
+        "the background moved: the window again"
+    );
+}
