@@ -98,9 +98,19 @@ pub(super) fn print_table(t: &Timeline, format: Format) -> anyhow::Result<()> {
     for (kind, latest) in &t.latest {
         let baseline = t.baseline.get(kind).map_or("-".into(), phrase);
         let change = t.delta.get(kind).map_or("-".into(), |d| format!("{d:+}"));
+        // Each disputing report by its headline, as the source column names the latest;
+        // its URL is in the JSON.
         let disputed = t.disputed.get(kind).map_or(String::new(), |d| {
             d.iter()
-                .map(|x| format!("{} ({})", x.value, x.url))
+                .map(|x| {
+                    let title = t
+                        .history
+                        .iter()
+                        .find(|r| r.url == x.url)
+                        .and_then(|r| r.title.as_deref())
+                        .unwrap_or(&x.url);
+                    format!("{} ({title})", x.value)
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         });
