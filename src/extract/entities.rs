@@ -234,6 +234,28 @@ fn is_acronym(s: &str) -> bool {
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
+/// A paragraph without its wire dateline's credit: "TARVOSK (Nordwire) - Rescuers …" names
+/// the agency that filed the story, not anyone in it, so the credit is no evidence of a name
+/// (an agency the text itself mentions is still learned there).
+fn without_dateline_credit(para: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let text = para.trim_start();
+    let Some(open) = text.find('(').filter(|&at| at <= 60) else {
+        return Cow::Borrowed(para);
+    };
+    let place = text[..open].split([' ', ',']).next().unwrap_or("");
+    let Some(close) = text[open..].find(')').map(|at| open + at) else {
+        return Cow::Borrowed(para);
+    };
+    let dash = text[close + 1..]
+        .trim_start()
+        .starts_with(['-', '\u{2013}', '\u{2014}']);
+    if !is_acronym(place) || close - open > 40 || !dash {
+        return Cow::Borrowed(para);
+    }
+    Cow::Owned(format!("{}{}", &text[..open], &text[close + 1..]))
+}
+
 /// True if the gap ends a sentence or opens a quote, so the next capital proves nothing.
 fn gap_starts_sentence(gap: &str, prev: Option<&Token>) -> bool {
     let ends = gap
@@ -686,7 +708,7 @@ pub fn learn(title: &str, text: &str) -> Vec<LearnedEntity> {
         segments.push(segment(tokenize(line), true));
     }
     for para in text.split('\n').filter(|p| !p.trim().is_empty()) {
-        let toks = tokenize(para);
+        let toks = tokenize(&without_dateline_credit(para));
         if !is_boilerplate(&toks) {
             segments.push(segment(toks, false));
         }
@@ -843,6 +865,18 @@ mod tests {
             let es = learn("", text);
             assert!(find(&es, "Rescuers").is_none(), "{text}: {es:?}");
         }
+        // The agency credited in the dateline is not a name of the story...
+        let es = learn(
+            "",
+            "TARVOSK (Nordwire) - Rescuers searched the Kell mine overnight.",
+        );
+        assert!(find(&es, "Nordwire").is_none(), "{es:?}");
+        // ...unless the text names it.
+        let es = learn(
+            "",
+            "TARVOSK (Nordwire) - Rescuers searched the mine, a report seen by Nordwire said.",
+        );
+        assert!(find(&es, "Nordwire").is_some(), "{es:?}");
         // A dash inside a sentence still lets a capital count: names follow dashes.
         let es = learn(
             "",
