@@ -127,6 +127,16 @@ struct Poll {
 /// Runs the demo.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let world = World::embedded().context("reading the world the binary carries")?;
+    // Before the run, not after it: a digest that cannot be written fails at once.
+    if let Some(dir) = args.html.as_deref().and_then(Path::parent)
+        && !dir.as_os_str().is_empty()
+        && !dir.is_dir()
+    {
+        anyhow::bail!(
+            "--html: {} is not a folder, so the HTML digest cannot be written there",
+            dir.display()
+        );
+    }
     let work = Workdir::new(args.database.as_deref())?;
     let runtime = super::runtime()?;
     // The world's hour 0 lies so far back that its last poll is now: every time it states
