@@ -53,7 +53,8 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the whole job offline on an invented story the binary carries, and check it.
+    /// Run the whole job offline on an invented story the binary carries, and check it (exit 1
+    /// when the pipeline misses what that world holds).
     Demo(demo::Args),
     /// Fetch every configured feed once now and store what is new (exit 3 when no feed could
     /// be read).
