@@ -60,6 +60,8 @@ FEATURES = [
     "entities_early",
     "anchors",
     "anchor_best",
+    "distinct",
+    "distinct_lead",
     "title_terms",
     "lone_name",
     "legacy",
@@ -410,11 +412,23 @@ def train(rows):
 def confident_threshold(model, rows):
     """The stage-2 probability at and above which a match's figures may become a story's
     latest: the cut that keeps CONFIDENT_RECALL of the training follow-ups the pipeline
-    matches, so the least sure matches, where false ones crowd, are history only."""
+    matches, so the least sure matches, where false ones crowd, are history only. Each
+    scenario's follow-ups count as the scenario does in `fit`: pooled, the twenty ECB+ topics'
+    surest matches would set a cut above most follow-ups of a story of another kind."""
     w2, t2 = model["stage2"]
-    matched = [r for r in labelled(rows) if decide(model, r)[1]]
-    scores = [prob(w2, vector(r["stage2"])) for r in matched]
-    return max(t2, recall_threshold(scores, [r["label"] for r in matched], CONFIDENT_RECALL))
+    matched = [r for r in labelled(rows) if decide(model, r)[1] and r["label"]]
+    sizes = {}
+    for r in matched:
+        sizes[r["scenario"]] = sizes.get(r["scenario"], 0) + 1
+    share = {g: SCENARIO_WEIGHT.get(g, 1.0) / n for g, n in sizes.items()}
+    scored = sorted(((prob(w2, vector(r["stage2"])), share[r["scenario"]]) for r in matched), reverse=True)
+    total = sum(w for _, w in scored)
+    kept = 0.0
+    for s, w in scored:
+        kept += w
+        if kept >= CONFIDENT_RECALL * total - 1e-12:
+            return max(t2, s - 1e-9)
+    return t2
 
 
 def decide(model, row):

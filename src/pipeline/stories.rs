@@ -129,7 +129,14 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         };
         ctx.db.save_story_round(round, Utc::now()).await?;
     }
-    let (rechecked, figures) = recheck(ctx, &specs, &pages, &tally).await?;
+    // Pages of matched items this round read and stored without a positive decision: a
+    // live page's later version may no longer name the story, but it is still its page.
+    let figured: HashSet<(usize, &str)> = decisions
+        .iter()
+        .filter(|d| d.followup)
+        .filter_map(|d| Some((d.story, d.item.url.as_deref()?)))
+        .collect();
+    let (rechecked, figures) = recheck(ctx, &specs, &pages, &figured, &touched, &tally).await?;
     report.articles += rechecked;
     report.figures += figures;
     report.requested = tally.requested();
@@ -520,9 +527,11 @@ fn figure_write(page: &StoredArticle, item: Option<&StoredItem>) -> Option<Figur
 }
 
 /// Re-fetches matched pages still within their story's `recheck_for` whose re-check is due
-/// ([`schedule::recheck_due`]), storing the figures of changed versions. Pages fetched
-/// earlier this round are skipped, and their schedule starts. Returns how many pages were
-/// asked for and how many figures were new.
+/// ([`schedule::recheck_due`]) or whose feed entry changed this round (in `touched`),
+/// storing the figures of changed versions. Pages fetched earlier this round are not asked
+/// again, and their schedule starts; a new version read then whose figures the round did
+/// not store (in `figured`: its new text alone was not judged a follow-up) is stored as a
+/// re-check's would be. Returns how many pages were asked for and how many figures were new.
 ///
 /// The schedule runs on the news clock (the newest publication time the feeds reported,
 /// never past the wall clock): live, it is the wall clock give or take minutes; replaying
@@ -532,13 +541,17 @@ async fn recheck(
     ctx: &Context,
     specs: &[StorySpec],
     done: &Pages,
+    figured: &HashSet<(usize, &str)>,
+    touched: &[i64],
     tally: &page::Tally,
 ) -> Result<(usize, usize), JobError> {
     let now = Utc::now();
     let clock = ctx.db.news_clock(now).await?.unwrap_or(now).min(now);
     let mut jobs: Vec<(String, StoredItem)> = Vec::new();
     let mut started: Vec<String> = Vec::new();
-    for (spec, config) in specs.iter().zip(&ctx.config.stories) {
+    let mut edited: HashSet<String> = HashSet::new();
+    let mut figures = 0;
+    for (index, (spec, config)) in specs.iter().zip(&ctx.config.stories).enumerate() {
         let fresh_from =
             now - ChronoDuration::from_std(config.recheck_for).unwrap_or(ChronoDuration::hours(48));
         let items = ctx
@@ -546,10 +559,28 @@ async fn recheck(
             .matched_items_since(spec.id.clone(), fresh_from)
             .await?;
         for item in items {
-            match &item.url {
-                Some(url) if done.contains_key(url) => started.push(url.clone()),
-                Some(_) => jobs.push((spec.id.clone(), item)),
-                None => {}
+            let Some(url) = item.url.clone() else {
+                continue;
+            };
+            match done.get(&url) {
+                Some(page) => {
+                    if let Some((page, true)) = page
+                        && !figured.contains(&(index, url.as_str()))
+                        && let Some(write) = figure_write(page, Some(&item))
+                    {
+                        figures += ctx
+                            .db
+                            .save_figures(spec.id.clone(), write, Utc::now())
+                            .await?;
+                    }
+                    started.push(url);
+                }
+                None => {
+                    if touched.binary_search(&item.id).is_ok() {
+                        edited.insert(url);
+                    }
+                    jobs.push((spec.id.clone(), item));
+                }
             }
         }
     }
@@ -558,14 +589,21 @@ async fn recheck(
     urls.dedup();
     let marks = ctx.db.recheck_marks(urls.clone()).await?;
     let floor = ctx.config.settings.poll_interval;
-    urls.retain(|url| schedule::recheck_due(clock, marks.get(url).copied(), floor));
+    // An edited entry says its page changed: it is read now, whatever the schedule says.
+    urls.retain(|url| {
+        edited.contains(url) || schedule::recheck_due(clock, marks.get(url).copied(), floor)
+    });
     let mut stored = ctx.db.articles(urls.clone()).await.unwrap_or_default();
     // A page that failed is re-checked only when its retry is due.
     let failures = ctx.db.article_failures(urls.clone()).await?;
     let now = Utc::now();
     let asked: Vec<(String, Option<StoredArticle>, bool)> = urls
         .into_iter()
-        .filter(|url| failures.get(url).is_none_or(|f| f.may_retry(now, false)))
+        .filter(|url| {
+            failures
+                .get(url)
+                .is_none_or(|f| f.may_retry(now, edited.contains(url)))
+        })
         .map(|url| {
             let stored = stored.remove(&url);
             let failed = failures.contains_key(&url);
@@ -584,7 +622,6 @@ async fn recheck(
     started.sort();
     started.dedup();
     ctx.db.mark_rechecked(started, clock).await?;
-    let mut figures = 0;
     for (story, item) in &jobs {
         let Some(Some((page, true))) = item.url.as_ref().and_then(|u| fetched.get(u)) else {
             continue;

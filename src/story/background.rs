@@ -31,13 +31,21 @@ pub struct BackgroundCounter {
     /// Name token → (documents, last document counted), likewise.
     name_tokens: Counts,
     /// Per story (by index): its context's counts (see `StoryContext`).
-    context: Vec<(Counts, Counts)>,
+    context: Vec<ContextCounts>,
     /// The current text's name tokens, kept between texts for its allocation.
     tokens: Vec<String>,
 }
 
 /// Key → (documents, last document counted).
 type Counts = TermMap<(u64, usize)>;
+
+/// One story's context while it is counted (see `StoryContext`).
+#[derive(Clone, Default)]
+struct ContextCounts {
+    any: Counts,
+    headline: Counts,
+    items: u64,
+}
 
 /// Counts `key` once for document `doc`.
 fn count_once(map: &mut Counts, key: &str, doc: usize) {
@@ -86,13 +94,14 @@ impl BackgroundCounter {
             }
         });
         for (story, headline) in named {
-            let Some((any, head)) = self.context.get_mut(story) else {
+            let Some(counts) = self.context.get_mut(story) else {
                 continue;
             };
+            counts.items += 1;
             for token in &self.tokens {
-                count_once(any, token, doc);
+                count_once(&mut counts.any, token, doc);
                 if headline {
-                    count_once(head, token, doc);
+                    count_once(&mut counts.headline, token, doc);
                 }
             }
         }
@@ -116,10 +125,11 @@ impl BackgroundCounter {
             .stories()
             .iter()
             .zip(context)
-            .map(|(s, (any, headline))| {
+            .map(|(s, c)| {
                 let context = StoryContext {
-                    any: counts(any),
-                    headline: counts(headline),
+                    any: counts(c.any),
+                    headline: counts(c.headline),
+                    items: c.items,
                 };
                 (s.id.clone(), context)
             })
@@ -229,6 +239,7 @@ mod tests {
         assert_eq!(context.any.get("dahl"), Some(&3), "{context:?}");
         assert_eq!(context.headline.get("dahl"), Some(&1), "{context:?}");
         assert_eq!(context.headline.get("solt"), None, "{context:?}");
+        assert_eq!(context.items, 3, "{context:?}");
     }
 
     #[test]

@@ -28,7 +28,7 @@ const DAYS_SCALE: f64 = 365.0;
 const ENTITIES_SCALE: f64 = 3.0;
 
 /// The names of the features, in the order of [`Evidence::values`] and of the model's weights.
-pub const FEATURES: [&str; 23] = [
+pub const FEATURES: [&str; 25] = [
     "topical",
     "lead_topical",
     "names",
@@ -46,6 +46,8 @@ pub const FEATURES: [&str; 23] = [
     "entities_early",
     "anchors",
     "anchor_best",
+    "distinct",
+    "distinct_lead",
     "title_terms",
     "lone_name",
     "legacy",
@@ -94,6 +96,14 @@ pub struct Evidence {
     pub anchors: f64,
     /// Weight of the most specific headline entity the item names.
     pub anchor_best: f64,
+    /// Share of the baseline lead's distinguishing names the item names: names the
+    /// story's neighbourhood in the corpus carries only in part (the other party of a
+    /// deal, the opponent in a fight), where the names every look-alike carries say nothing.
+    #[serde(default)]
+    pub distinct: f64,
+    /// The same share for the item's lead alone.
+    #[serde(default)]
+    pub distinct_lead: f64,
     /// Share of the story title's event words (stems) the item's lead uses: an item may
     /// name the event by description ("the concert hall attack") rather than by name.
     pub title_terms: f64,
@@ -119,7 +129,7 @@ pub struct Evidence {
 
 impl Evidence {
     /// The features in the order of [`FEATURES`].
-    pub fn values(&self) -> [f64; 23] {
+    pub fn values(&self) -> [f64; 25] {
         [
             self.topical,
             self.lead_topical,
@@ -138,6 +148,8 @@ impl Evidence {
             self.entities_early,
             self.anchors,
             self.anchor_best,
+            self.distinct,
+            self.distinct_lead,
             self.title_terms,
             self.lone_name,
             self.legacy,
@@ -161,6 +173,9 @@ pub struct Profile {
     lead_words: HashSet<String>,
     /// Name tokens the corpus shows as another event's (see [`Evidence::rival`]).
     rivals: HashSet<String>,
+    /// The baseline lead's distinguishing name tokens and their weights (see
+    /// [`Evidence::distinct`]).
+    distinct: Vec<(String, f64)>,
     /// Years the baseline names, and the year it was published.
     years: Vec<i32>,
     /// Every number the baseline states, as written (digits only).
@@ -225,6 +240,32 @@ const RIVAL_TIED: f64 = 0.5;
 /// keeps company with the story's secondary names only.
 const RIVAL_HEADLINE: f64 = 0.5;
 
+/// Items naming the story in which a lead name must appear before it can tell the story's
+/// event from a look-alike: a name no other item carries tells nothing about the others.
+const DISTINCT_MIN_ITEMS: u64 = 2;
+/// Share of the items naming the story above which a lead name is shared by the story and
+/// its look-alikes (the actor both events have), so it distinguishes nothing.
+const DISTINCT_MAX_SHARE: f64 = 0.8;
+
+/// The name tokens of the baseline's title and lead that only part of the story's
+/// neighbourhood carries, each weighted by how rare it is there (ln of items over its items).
+fn distinct_names(context: &StoryContext, head: &[(&str, f64)]) -> Vec<(String, f64)> {
+    let items = context.items as f64;
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (text, _) in head {
+        for_each_name_token(text, |token, _| {
+            let n = context.any.get(token).copied().unwrap_or(0);
+            if n >= DISTINCT_MIN_ITEMS
+                && n as f64 <= DISTINCT_MAX_SHARE * items
+                && !out.iter().any(|(t, _)| t == token)
+            {
+                out.push((token.to_string(), (items / n as f64).ln()));
+            }
+        });
+    }
+    out
+}
+
 /// The story's rivals in `context`: name tokens not in the baseline's title or lead, seen
 /// mostly with the story's names, seldom with its headline's.
 fn rivals(
@@ -267,10 +308,12 @@ impl Profile {
         words_of(&lead, &mut lead_words);
         let mut words = lead_words.clone();
         words_of(&spec.baseline.text, &mut words);
-        let rivals = bg
-            .context
-            .get(&spec.id)
+        let context = bg.context.get(&spec.id);
+        let rivals = context
             .map(|c| rivals(c, bg, &lead_words))
+            .unwrap_or_default();
+        let distinct = context
+            .map(|c| distinct_names(c, &head))
             .unwrap_or_default();
         let published = spec.baseline.published.or(spec.baseline.updated);
         let mut years = years_in(&title);
@@ -294,6 +337,7 @@ impl Profile {
             words,
             lead_words,
             rivals,
+            distinct,
             years,
             published,
         }
@@ -480,6 +524,15 @@ pub fn measure(
         (Some(a), Some(b)) => ((a - b).num_hours().abs() as f64 / 24.0 / DAYS_SCALE).min(2.0),
         _ => 0.0,
     };
+    let distinct_total: f64 = story.distinct.iter().map(|(_, w)| w).sum();
+    let distinct_share = |named: &dyn Fn(&str) -> bool| {
+        let hit = story
+            .distinct
+            .iter()
+            .filter(|(t, _)| named(t))
+            .fold(0.0, |sum, (_, w)| sum + w);
+        share(hit, distinct_total)
+    };
     let other_year = item
         .lead_years
         .iter()
@@ -515,6 +568,8 @@ pub fn measure(
         legacy: (names.legacy / 3.0).min(1.0),
         anchors: names.anchors,
         anchor_best: names.anchor_best,
+        distinct: distinct_share(&|t| item.mentions.iter().any(|(m, _, _)| m == t)),
+        distinct_lead: distinct_share(&|t| item.lead_tokens.iter().any(|(m, _)| m == t)),
         title_terms: if story.title_terms.is_empty() {
             0.0
         } else {
@@ -653,6 +708,62 @@ mod tests {
         words_of("Actress Marla Venn checks in", &mut lead_words);
         let found = rivals(&context, &bg, &lead_words);
         assert_eq!(found, HashSet::from(["birchwood".to_string()]));
+    }
+
+    #[test]
+    fn names_that_split_the_storys_neighbourhood_are_its_distinct_ones() {
+        // Ten items name the story: all name the actor (as a look-alike event would), four
+        // the clinic, one the town.
+        let mut context = StoryContext {
+            items: 10,
+            ..StoryContext::default()
+        };
+        for (token, n) in [
+            ("marla", 10),
+            ("venn", 10),
+            ("serenity", 4),
+            ("oaks", 4),
+            ("calder", 1),
+        ] {
+            context.any.insert(token.into(), n);
+        }
+        let mut bg = Background {
+            docs: 100,
+            ..Background::default()
+        };
+        bg.context.insert("rehab".into(), context);
+        let story = Profile::build(&spec(), &bg);
+        let mut distinct: Vec<&str> = story.distinct.iter().map(|(t, _)| t.as_str()).collect();
+        distinct.sort_unstable();
+        assert_eq!(distinct, ["oaks", "serenity"], "{:?}", story.distinct);
+        let of = |title: &str, article: &str| {
+            let fields = Fields {
+                title,
+                summary: "",
+                article: Some(article),
+                published: None,
+            };
+            let item = ItemProfile::build(&fields, &bg);
+            measure(&story, &item, 0.3, NameEvidence::default(), None)
+        };
+        let same = of(
+            "Actress Marla Venn is resting at Serenity Oaks, her publicist says",
+            "The actress is said to be doing well.",
+        );
+        assert!((same.distinct - 1.0).abs() < 1e-9, "{same:?}");
+        assert!((same.distinct_lead - 1.0).abs() < 1e-9, "{same:?}");
+        let other = of(
+            "Actress Marla Venn checks into the clinic at Birchwood",
+            "Venn entered the clinic in Port Ellis.",
+        );
+        assert_eq!(other.distinct, 0.0, "{other:?}");
+        let passing = of(
+            "Actress Marla Venn checks into the clinic at Birchwood",
+            "Venn entered the clinic in Port Ellis.\nHer manager confirmed it.\nShe spent a \
+             month at Serenity Oaks in 2003.",
+        );
+        assert!(passing.distinct > 0.9, "{passing:?}");
+        assert_eq!(passing.distinct_lead, 0.0, "{passing:?}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! disagreements between outlets — a pure function of stored observations, so recorded
 //! coverage replayed years later gives the same answer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -12,6 +12,9 @@ use crate::story::model::Model;
 
 /// Outlets whose declared times are this close and whose figures differ disagree.
 const DISPUTE_WINDOW_HOURS: i64 = 6;
+/// A count at or above which two reports stating it for the same kind are taken to tell of
+/// the same event: small counts (one dead, two hurt) recur across look-alike events.
+const CORROBORATING_COUNT: u64 = 10;
 
 /// Another outlet's figure that disagrees with the latest one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,7 +47,8 @@ pub struct Timeline {
 pub enum Standing {
     /// Not a match (never matched, or rejected by a person).
     Ignored,
-    /// A match the model is not sure of: its figures are history, never the latest.
+    /// A match the model is not sure of: its figures are history, never the latest, unless
+    /// one of them is a count a trusted report states (see [`build`]).
     Heard,
     /// A confident or person-confirmed match: its figures may be the latest.
     Trusted,
@@ -96,12 +100,32 @@ pub fn build(rows: &[FigureRow], standing: impl Fn(&str) -> Standing) -> Timelin
         .filter(|r| r.baseline)
         .filter_map(|r| r.as_of)
         .min();
-    let articles: Vec<(&FigureRow, Standing)> = rows
+    let mut articles: Vec<(&FigureRow, Standing)> = rows
         .iter()
         .filter(|r| !r.baseline)
         .map(|r| (r, standing(&r.url)))
         .filter(|(_, s)| *s != Standing::Ignored)
         .collect();
+    // An unsure match whose page states a count that the baseline or a trusted report
+    // states for the same kind tells of the same event: its figures may be the latest too.
+    let trusted_counts: HashSet<(FigureKind, u64)> = rows
+        .iter()
+        .filter(|r| r.current && r.value >= CORROBORATING_COUNT)
+        .filter(|r| r.baseline || standing(&r.url) == Standing::Trusted)
+        .map(|r| (r.kind, r.value))
+        .collect();
+    let corroborated: HashSet<&str> = articles
+        .iter()
+        .filter(|(r, s)| {
+            *s == Standing::Heard && r.current && trusted_counts.contains(&(r.kind, r.value))
+        })
+        .map(|(r, _)| r.url.as_str())
+        .collect();
+    for (r, s) in &mut articles {
+        if corroborated.contains(r.url.as_str()) {
+            *s = Standing::Trusted;
+        }
+    }
     timeline.history = articles.iter().map(|(r, _)| (*r).clone()).collect();
     for kind in FigureKind::ALL {
         let baseline = timeline.baseline.get(&kind);
@@ -253,5 +277,33 @@ mod tests {
         let t = build(&rows, |url| standings.get(url));
         assert_eq!(t.latest[&FigureKind::Killed].value, 90);
         assert_eq!(standings.get("elsewhere"), Standing::Ignored);
+    }
+
+    #[test]
+    fn an_unsure_match_that_states_a_trusted_count_is_trusted() {
+        let rows = vec![
+            row(FigureKind::Killed, 137, "base", 1, true),
+            row(FigureKind::Killed, 144, "sure", 5, false),
+            row(FigureKind::Killed, 144, "unsure", 4, false),
+            row(FigureKind::Injured, 382, "unsure", 4, false),
+            row(FigureKind::Injured, 360, "sure", 3, false),
+            // A small count agrees by chance too often to vouch for a report.
+            row(FigureKind::Killed, 1, "small", 6, false),
+            row(FigureKind::Killed, 1, "sure-small", 2, false),
+            row(FigureKind::Injured, 400, "small", 6, false),
+        ];
+        let standings = Standings::of([
+            ("sure", 1.0, false),
+            ("sure-small", 1.0, false),
+            ("unsure", 0.0, false),
+            ("small", 0.0, false),
+        ]);
+        let t = build(&rows, |url| standings.get(url));
+        // The unsure report states the trusted 144 killed, so its 382 injured counts.
+        assert_eq!(t.latest[&FigureKind::Injured].value, 382, "{t:#?}");
+        assert_eq!(t.latest[&FigureKind::Injured].url, "unsure");
+        assert_eq!(t.latest[&FigureKind::Killed].url, "sure");
+        // An unsure report with nothing but a small count in common stays history.
+        assert!(t.history.iter().any(|r| r.url == "small" && r.value == 400));
     }
 }

@@ -40,6 +40,9 @@ pub struct StoryContext {
     pub any: TermMap<u64>,
     /// Name token → items naming one of the baseline headline's entities that contain it.
     pub headline: TermMap<u64>,
+    /// Items naming any of the story's entities.
+    #[serde(default)]
+    pub items: u64,
 }
 
 impl Background {

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::util::{Site, TestEnv, config_text, header, ok, requests_to, serve, story_fixture};
+use crate::util::{
+    Entry, Site, TestEnv, config_text, header, ok, requests_to, serve, story_fixture,
+};
 
 /// The keys of a JSON object.
 fn keys(value: &Value) -> BTreeSet<String> {
@@ -269,6 +271,74 @@ async fn a_live_page_updated_in_place_gives_a_new_latest() {
     .await;
     env.poll();
     assert_eq!(env.figures(&[])["history"], f["history"]);
+}
+
+/// A matched live page stays the story's when its feed entry is edited and its new version
+/// no longer names the story (a live blog's later entries speak of the latest development
+/// only): the version's figures still count, as a scheduled re-check's would.
+#[tokio::test]
+async fn an_edited_live_page_that_names_the_story_less_still_gives_its_figures() {
+    let site = Site::start().await;
+    site.serve_page(
+        "live",
+        ok(story_fixture("live-v1.html"), "text/html").insert_header("ETag", "\"live-1\""),
+        5,
+    )
+    .await;
+    let entry = |title: &'static str, summary: &'static str| Entry {
+        guid: "live-blog",
+        title,
+        summary,
+        published: "2031-05-09T21:00:00Z",
+        link: site.page("live"),
+    };
+    site.serve_feed(
+        "post",
+        &[entry(
+            "Kessmere flood: live updates",
+            "Follow the rescue in Kessmere after the Orvane Dam failed.",
+        )],
+        5,
+    )
+    .await;
+    let env = site.env(&["post"], "");
+    env.poll();
+    assert_eq!(env.matches(&[]).len(), 1);
+    assert_eq!(env.figures(&[])["latest"]["killed"]["value"], 31);
+
+    let terse = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Live updates: toll rises to 38 | Lowland Post</title>
+<meta property="article:published_time" content="2031-05-09T21:00:00Z">
+<meta property="article:modified_time" content="2031-05-10T15:00:00Z">
+</head><body><main><article><h1>Live updates: toll rises to 38</h1>
+<p>The death toll has risen to 38, officials said on Saturday afternoon.</p>
+<p>Volunteers handed out bottled water and blankets at the sports hall overnight.</p>
+</article></main></body></html>"#;
+    site.serve_page(
+        "live",
+        ok(terse.as_bytes().to_vec(), "text/html").insert_header("ETag", "\"live-3\""),
+        1,
+    )
+    .await;
+    site.serve_feed(
+        "post",
+        &[entry(
+            "Live updates: toll rises to 38",
+            "Officials gave a new toll on Saturday afternoon.",
+        )],
+        1,
+    )
+    .await;
+    env.poll();
+    assert_eq!(
+        site.fetches("live").await,
+        2,
+        "the edited entry's page is read again"
+    );
+    let f = env.figures(&[]);
+    assert_eq!(f["latest"]["killed"]["value"], 38, "{f:#}");
+    assert_eq!(f["latest"]["killed"]["url"], site.page("live"));
+    assert_eq!(env.matches(&[]).len(), 1, "still one match");
 }
 
 /// The seed article (the development story's baseline) as a page: its figures must be
