@@ -19,7 +19,7 @@ use crate::model::{FigureKind, Observation, StoredArticle, StoredItem, Verdict};
 use crate::schedule;
 use crate::store::{FigureWrite, ItemFilter, MatchWrite, StoryRound};
 use crate::story::background::{BACKGROUND_DOCS, BackgroundCounter, Fingerprint, weights_moved};
-use crate::story::round::{self, Candidate, Decision, Grouper, RematchReport};
+use crate::story::round::{self, Asked, Candidate, Decision, Grouper, RematchReport};
 use crate::story::{Matcher, StorySpec};
 
 /// Items first seen this recently that did not match are judged again each round, since
@@ -105,8 +105,12 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
             .map(|(story, ids)| (story.clone(), ids.difference(&touched).copied().collect()))
             .collect();
         let matcher = Arc::new(weighed_matcher(ctx, &specs).await?);
-        let wanted = round_candidates(ctx, &specs, &matcher, Arc::new(settled), &ids).await?;
-        debug!(candidates = wanted.len(), "story round: candidates picked");
+        let asked = round_candidates(ctx, &specs, &matcher, Arc::new(settled), &ids).await?;
+        let (wanted, over_budget) = round::within_budget(asked, ids.len());
+        debug!(
+            candidates = wanted.len(),
+            over_budget, "story round: candidates picked"
+        );
         judge_wanted(ctx, &specs, &matcher, wanted, &touched, &tally).await?
     };
     let Judged {
@@ -162,7 +166,9 @@ pub async fn rematch(
         })
         .await?;
     let by_id: HashMap<i64, StoredItem> = items.iter().map(|i| (i.id, i.clone())).collect();
-    let wanted = round::candidates(&specs, &matcher, items, |story, _| story != story_id);
+    let judged = items.len();
+    let asked = round::candidates(&specs, &matcher, items, |story, _| story != story_id);
+    let (wanted, _) = round::within_budget(asked, judged);
     let Judged {
         decisions, pages, ..
     } = judge_wanted(
@@ -277,13 +283,13 @@ async fn round_candidates(
     matcher: &Arc<Matcher>,
     settled: Arc<HashMap<String, HashSet<i64>>>,
     ids: &[i64],
-) -> Result<Vec<Candidate>, JobError> {
+) -> Result<Vec<Asked>, JobError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunks: Vec<Vec<i64>> = round::id_chunks(ids, CHUNK)
         .into_iter()
         .map(<[i64]>::to_vec)
         .collect();
-    let found: Vec<Result<Vec<Candidate>, JobError>> = futures_util::stream::iter(chunks)
+    let found: Vec<Result<Vec<Asked>, JobError>> = futures_util::stream::iter(chunks)
         .map(|chunk| {
             let (specs, matcher, settled) =
                 (Arc::clone(specs), Arc::clone(matcher), Arc::clone(&settled));

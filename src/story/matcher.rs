@@ -39,6 +39,16 @@ const GENERIC_BELOW: f64 = 0.3;
 /// ...and all of them together add at most this, so a country's news piling up its names stays low.
 const GENERIC_CAP: f64 = 0.3;
 
+/// Why stage 1 asks for an item's article.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ask {
+    /// The title or summary names a specific story name: the article is always read.
+    Named,
+    /// Stage 1's weights ask for it, with this probability: read within the round's fetch
+    /// budget (see `round::within_budget`).
+    Weighed(f64),
+}
+
 /// A story entity, as the matcher weighs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityInfo {
@@ -618,8 +628,8 @@ impl Matcher {
         }
     }
 
-    /// Stage 1: the stories for which title and summary name an entity (fetch the article then).
-    pub fn candidates(&self, fields: &Fields) -> Vec<usize> {
+    /// Stage 1: the stories for which title and summary make the item worth reading, and why.
+    pub fn candidates(&self, fields: &Fields) -> Vec<(usize, Ask)> {
         let fields = Fields {
             article: None,
             ..*fields
@@ -642,11 +652,26 @@ impl Matcher {
             })
             .collect();
         if open.is_empty() {
-            return open;
+            return Vec::new();
         }
         item.profile = ItemProfile::build(&fields, &self.bg);
+        let model = Model::shipped();
         open.into_iter()
-            .filter(|s| self.judge_prepared(*s, &item).candidate)
+            .filter_map(|s| {
+                let judgement = self.judge_prepared(s, &item);
+                if !judgement.candidate {
+                    return None;
+                }
+                // A story without a baseline asks by its configured names alone.
+                let by_name = judgement.evidence.named_early
+                    || self.stories.get(s).is_none_or(|i| i.profile.is_empty());
+                let ask = if by_name {
+                    Ask::Named
+                } else {
+                    Ask::Weighed(model.stage1.probability(&judgement.evidence))
+                };
+                Some((s, ask))
+            })
             .collect()
     }
 
@@ -956,7 +981,14 @@ mod tests {
             published: None,
         };
         assert!(m.judge(0, &on_topic).candidate);
-        assert_eq!(m.candidates(&on_topic), vec![0]);
+        assert_eq!(
+            m.candidates(&on_topic)
+                .iter()
+                .map(|(s, _)| *s)
+                .collect::<Vec<_>>(),
+            vec![0]
+        );
+        assert!(matches!(m.candidates(&on_topic)[0].1, Ask::Weighed(p) if p > 0.0));
         let off_topic = Fields {
             title: "Central bank holds interest rates steady",
             summary: "Inflation eased in May.",
@@ -1175,7 +1207,7 @@ mod tests {
                 title: "HLA reopens",
                 ..Fields::default()
             }),
-            vec![0]
+            vec![(0, Ask::Named)]
         );
         assert_eq!(m.story_index("b"), Some(1));
         assert!(!m.judge(7, &Fields::default()).followup);

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use tracing::debug;
 
+use super::matcher::Ask;
 use super::{DuplicateIndex, Fields, Judgement, Matcher, StorySpec};
 use crate::config::StoryConfig;
 use crate::model::{Article, StoredArticle, StoredItem, Verdict, normalise_link};
@@ -96,6 +97,17 @@ pub fn id_chunks(ids: &[i64], size: usize) -> Vec<&[i64]> {
 /// A story's index in the matcher, with one of its candidate items.
 pub type Candidate = (usize, StoredItem);
 
+/// A candidate with why stage 1 asks for its article.
+pub type Asked = (Candidate, Ask);
+
+/// Share of a round's judged items whose articles stage 1's weights alone may ask for, per
+/// story (see [`within_budget`]).
+pub const FETCH_BUDGET_SHARE: f64 = 0.01;
+/// Articles stage 1's weights alone may always ask for per story and round, however few
+/// items the round judges: a quiet round's budget must not cut the follow-up that names the
+/// event only by description.
+pub const FETCH_BUDGET_MIN: usize = 8;
+
 /// Stage 1: the (story, item) pairs whose title and summary make the item a candidate,
 /// within each story's time window, minus those `skip` says are settled.
 pub fn candidates(
@@ -103,7 +115,7 @@ pub fn candidates(
     matcher: &Matcher,
     items: Vec<StoredItem>,
     skip: impl Fn(&str, &StoredItem) -> bool,
-) -> Vec<Candidate> {
+) -> Vec<Asked> {
     let mut wanted = Vec::new();
     for item in items {
         let fields = Fields {
@@ -112,17 +124,48 @@ pub fn candidates(
             article: None,
             published: item.published,
         };
-        for index in matcher.candidates(&fields) {
+        for (index, ask) in matcher.candidates(&fields) {
             let Some(spec) = specs.get(index) else {
                 continue;
             };
             if skip(&spec.id, &item) || !in_window(spec, item.published) {
                 continue;
             }
-            wanted.push((index, item.clone()));
+            wanted.push(((index, item.clone()), ask));
         }
     }
     wanted
+}
+
+/// Stage 1's fetch budget over a round that judged `judged` items: every candidate whose
+/// title or summary names the story, and of those that stage 1's weights alone ask for,
+/// per story, only the likeliest `max(FETCH_BUDGET_MIN, FETCH_BUDGET_SHARE × judged)`. The
+/// weights read an item's words against the story's; a round of ordinary news that shares
+/// the story's everyday vocabulary ("officials said", "police", "court") would clear any
+/// fixed threshold by the thousand, so what counts is how an item ranks against the rest of
+/// the round. Returns the candidates kept, in their order, and how many were cut.
+pub fn within_budget(asked: Vec<Asked>, judged: usize) -> (Vec<Candidate>, usize) {
+    let budget = FETCH_BUDGET_MIN.max((FETCH_BUDGET_SHARE * judged as f64).ceil() as usize);
+    let mut weighed: HashMap<usize, Vec<(f64, usize)>> = HashMap::new();
+    for (at, ((story, _), ask)) in asked.iter().enumerate() {
+        if let Ask::Weighed(p) = ask {
+            weighed.entry(*story).or_default().push((*p, at));
+        }
+    }
+    let mut cut: HashSet<usize> = HashSet::new();
+    for list in weighed.values_mut() {
+        if list.len() > budget {
+            list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            cut.extend(list[budget..].iter().map(|(_, at)| *at));
+        }
+    }
+    let kept = asked
+        .into_iter()
+        .enumerate()
+        .filter(|(at, _)| !cut.contains(at))
+        .map(|(_, (candidate, _))| candidate)
+        .collect();
+    (kept, cut.len())
 }
 
 /// The article URLs stage 2 needs, each once, in first-asked order, with whether it must
@@ -387,8 +430,46 @@ mod tests {
             item(4, "Council budget vote delayed", Some(at(12))),
         ];
         let got = candidates(&specs, &matcher, items, |_, i| i.id == 3);
-        let ids: Vec<i64> = got.iter().map(|(_, i)| i.id).collect();
+        let ids: Vec<i64> = got.iter().map(|((_, i), _)| i.id).collect();
         assert_eq!(ids, vec![1]);
+    }
+
+    #[test]
+    fn the_fetch_budget_keeps_named_items_and_the_likeliest_of_the_rest() {
+        // A cold round of 2,000 items: 30 named in the title, 200 that only the weights
+        // ask for, against story 0, and two weighed ones against story 1.
+        let mut asked: Vec<Asked> = Vec::new();
+        for n in 0..230 {
+            let ask = if n % 23 == 0 || n < 23 {
+                Ask::Named
+            } else {
+                Ask::Weighed(f64::from(n) / 1000.0)
+            };
+            asked.push(((0, item(n.into(), "item", None)), ask));
+        }
+        asked.push(((1, item(900, "other story", None)), Ask::Weighed(0.2)));
+        asked.push(((1, item(901, "other story", None)), Ask::Weighed(0.3)));
+        let named = asked
+            .iter()
+            .filter(|(_, a)| matches!(a, Ask::Named))
+            .count();
+        let (kept, cut) = within_budget(asked.clone(), 2_000);
+        // 1 % of the round: 20 weighed per story, the likeliest, in their order.
+        let weighed: Vec<i64> = kept
+            .iter()
+            .filter(|(s, i)| *s == 0 && (i.id % 23 != 0 && i.id >= 23))
+            .map(|(_, i)| i.id)
+            .collect();
+        assert_eq!(weighed.len(), 20);
+        assert!(weighed.windows(2).all(|w| w[0] < w[1]), "{weighed:?}");
+        assert!(weighed.iter().all(|&id| id >= 209), "{weighed:?}");
+        assert_eq!(kept.len(), named + 20 + 2);
+        assert_eq!(cut, asked.len() - kept.len());
+        // A quiet round keeps up to FETCH_BUDGET_MIN weighed items whatever its size.
+        let (kept, cut) = within_budget(asked[..30].to_vec(), 10);
+        assert_eq!(cut, 0, "{kept:?}");
+        let (_, cut) = within_budget(asked, 10);
+        assert_eq!(cut, (230 - named) - FETCH_BUDGET_MIN);
     }
 
     #[test]
