@@ -78,12 +78,12 @@ def count(db, sql):
         con.close()
 
 
-def world(n, root, followup_bin, generic=False):
+def world(n, root, followup_bin, kind="plain"):
     """Generates n feeds under root/<kind>-n and starts nginx; returns (dir, nginx process)."""
-    out = os.path.join(root, f"{'generic' if generic else 'plain'}-{n}")
+    out = os.path.join(root, f"{kind}-{n}")
     port = free_port()
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "--feeds", str(n),
-                    "--out", out, "--port", str(port)] + (["--generic"] if generic else []),
+                    "--out", out, "--port", str(port)] + ([] if kind == "plain" else [f"--{kind}"]),
                    check=True)
     os.chmod(root, 0o755)
     os.chmod(out, 0o755)
@@ -114,17 +114,20 @@ def main():
                     help="also run followup on 10x the feeds and check 10x <= 10 x 1x")
     ap.add_argument("--only-followup", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
-    ap.add_argument("--world", choices=["plain", "generic", "both"], default="both",
-                    help="which world to run (gen.py --generic writes the generic one)")
+    ap.add_argument("--world", choices=["plain", "generic", "lookalike", "both", "all"],
+                    default="both",
+                    help="which world to run: both = plain and generic, all = the three "
+                         "(gen.py --generic and --lookalike write the other two)")
     args = ap.parse_args()
-    kinds = [False, True] if args.world == "both" else [args.world == "generic"]
-    for generic in kinds:
+    kinds = {"both": ["plain", "generic"], "all": ["plain", "generic", "lookalike"]}.get(
+        args.world, [args.world])
+    for kind in kinds:
         if len(kinds) > 1:
-            print(f"== {'generic' if generic else 'plain'} world", flush=True)
-        run_world(args, generic)
+            print(f"== {kind} world", flush=True)
+        run_world(args, kind)
 
 
-def run_world(args, generic):
+def run_world(args, kind):
     n = args.feeds
     root = tempfile.mkdtemp(prefix="followup-bench-")
     env = dict(os.environ, HOME=root, XDG_CONFIG_HOME=root, XDG_DATA_HOME=root,
@@ -132,7 +135,7 @@ def run_world(args, generic):
     procs = []
     try:
         print(f"generating {n} feeds in {root}", flush=True)
-        out, nginx = world(n, root, args.followup, generic)
+        out, nginx = world(n, root, args.followup, kind)
         procs.append(nginx)
         res = {}
         res["followup cold"], res["followup warm"], items = followup_runs(out, args.followup, env)
@@ -153,7 +156,7 @@ def run_world(args, generic):
         if args.scale:
             big = n * 10
             print(f"generating {big} feeds for the scaling check", flush=True)
-            out10, nginx10 = world(big, root, args.followup, generic)
+            out10, nginx10 = world(big, root, args.followup, kind)
             procs.append(nginx10)
             c, w, _ = followup_runs(out10, args.followup, env)
             res[f"followup cold {big}"], res[f"followup warm {big}"] = c, w

@@ -11,6 +11,11 @@ as expired or paywalled links do. Output is deterministic for a given N and seed
 words that overlap the baseline's vocabulary ("officials said on Tuesday", "police
 investigation", "people were injured", "an inquiry"), so only evidence specific to the
 story, not common vocabulary, should make followup ask for an article.
+
+--lookalike writes the hardest: the other items report other boat and ferry accidents in
+other places, in the baseline's own words ("capsized", "death toll", "divers", "coast
+guard", "passengers missing") but never its names, so stage 1's weights would ask for
+thousands of articles and only its fetch budget keeps the requests near the follow-ups.
 """
 
 import argparse
@@ -153,6 +158,36 @@ def generic_item(rng, feed, n, when):
     return title, summary, link, when
 
 
+VESSELS = ["ferry", "passenger boat", "river ferry", "tour boat", "cargo ship", "fishing boat"]
+LOOKALIKE_TITLES = [
+    "{vessel} capsizes off {place}, {n} feared dead",
+    "Death toll in {place} {vessel} sinking rises to {n}",
+    "Divers search for missing passengers after {place} {vessel} accident",
+    "Coast guard questions crew after {vessel} overturns near {place}",
+    "Families wait for news after {vessel} sinks in {place}",
+]
+LOOKALIKE = [
+    "At least {n} people were killed when a {vessel} capsized near {place} on {day}, the coast guard said.",
+    "Divers recovered more bodies from the wreck as the death toll rose to {n}.",
+    "Dozens of passengers were injured and several are still missing, officials said.",
+    "The {vessel} was carrying more than {m} passengers and crew when it overturned in heavy seas.",
+    "Rescue boats and fishing vessels pulled survivors from the water before dawn.",
+    "Investigators questioned the captain and examined the hull for a second day.",
+    "The injured were taken to hospital, and relatives gathered at the harbour.",
+    "The prime minister declared a day of mourning and ordered an inquiry into the safety record.",
+]
+
+
+def lookalike_item(rng, feed, n, when):
+    fill = {"vessel": rng.choice(VESSELS), "place": rng.choice(PLACES), "day": rng.choice(DAYS),
+            "n": rng.randint(2, 60), "m": rng.randint(40, 400)}
+    title = rng.choice(LOOKALIKE_TITLES).format(**fill)
+    title = title[0].upper() + title[1:] + f" ({feed}-{n})"
+    summary = " ".join(s.format(**fill) for s in rng.sample(LOOKALIKE, 5))
+    link = f"http://HOST/articles/other/{feed}/{n}.html"
+    return title, summary, link, when
+
+
 def followup_item(rng, k, when):
     s = STORY
     killed = 14 + k // 3
@@ -217,10 +252,14 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--seed", type=int, default=9)
-    ap.add_argument("--generic", action="store_true",
-                    help="ordinary items in everyday news words that overlap the baseline's")
+    kind = ap.add_mutually_exclusive_group()
+    kind.add_argument("--generic", action="store_true",
+                      help="ordinary items in everyday news words that overlap the baseline's")
+    kind.add_argument("--lookalike", action="store_true",
+                      help="other boat accidents told in the baseline's words, without its names")
     args = ap.parse_args()
-    other_item = generic_item if args.generic else ordinary_item
+    other_item = (generic_item if args.generic
+                  else lookalike_item if args.lookalike else ordinary_item)
     rng = random.Random(args.seed)
     host = f"127.0.0.1:{args.port}"
     out = args.out
