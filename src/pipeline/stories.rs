@@ -133,8 +133,9 @@ pub async fn run_round(ctx: &Context, touched: &[i64]) -> Result<RoundReport, Jo
         };
         ctx.db.save_story_round(round, Utc::now()).await?;
     }
-    // Pages of matched items this round read and stored without a positive decision: a
-    // live page's later version may no longer name the story, but it is still its page.
+    // The pages whose figures the round's follow-ups stored. A matched page the round read
+    // again without judging it a follow-up keeps counting (a live page's later version may
+    // no longer name the story, but it is still its page): `recheck` stores its figures.
     let figured: HashSet<(usize, &str)> = decisions
         .iter()
         .filter(|d| d.followup)
