@@ -534,7 +534,7 @@ fn figure_write(page: &StoredArticle, item: Option<&StoredItem>) -> Option<Figur
 }
 
 /// Re-fetches matched pages still within their story's `recheck_for` whose re-check is due
-/// ([`schedule::recheck_due`]) or whose feed entry changed this round (in `touched`),
+/// ([`schedule::recheck_due`]) or whose feed entry changed this round (in `touched`, sorted),
 /// storing the figures of changed versions. Pages fetched earlier this round are not asked
 /// again, and their schedule starts; a new version read then whose figures the round did
 /// not store (in `figured`: its new text alone was not judged a follow-up) is stored as a

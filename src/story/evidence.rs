@@ -612,17 +612,28 @@ mod tests {
         }
     }
 
-    fn measured(title: &str, article: &str, published: Option<DateTime<Utc>>) -> Evidence {
-        let bg = Background::default();
-        let story = Profile::build(&spec(), &bg);
+    /// An item (title, and article when read) measured against `story` weighed by `bg`.
+    fn measure_item(
+        story: &Profile,
+        bg: &Background,
+        title: &str,
+        article: Option<&str>,
+        published: Option<DateTime<Utc>>,
+    ) -> Evidence {
         let fields = Fields {
             title,
             summary: "",
-            article: Some(article),
+            article,
             published: None,
         };
-        let item = ItemProfile::build(&fields, &bg);
-        measure(&story, &item, 0.3, NameEvidence::default(), published)
+        let item = ItemProfile::build(&fields, bg);
+        measure(story, &item, 0.3, NameEvidence::default(), published)
+    }
+
+    fn measured(title: &str, article: &str, published: Option<DateTime<Utc>>) -> Evidence {
+        let bg = Background::default();
+        let story = Profile::build(&spec(), &bg);
+        measure_item(&story, &bg, title, Some(article), published)
     }
 
     #[test]
@@ -667,16 +678,7 @@ mod tests {
         );
         let bg = Background::default();
         let profile = Profile::build(&story, &bg);
-        let of = |title: &str| {
-            let fields = Fields {
-                title,
-                summary: "",
-                article: None,
-                published: None,
-            };
-            let item = ItemProfile::build(&fields, &bg);
-            measure(&profile, &item, 0.3, NameEvidence::default(), None)
-        };
+        let of = |title: &str| measure_item(&profile, &bg, title, None, None);
         let aside = of("Harrowgate clinic in Dunmore closes");
         let anchor = of("Serenity Oaks in Calder Bay says Venn is resting");
         assert!(aside.context_title > 0.9, "{aside:?}");
@@ -736,16 +738,7 @@ mod tests {
         let mut distinct: Vec<&str> = story.distinct.iter().map(|(t, _)| t.as_str()).collect();
         distinct.sort_unstable();
         assert_eq!(distinct, ["oaks", "serenity"], "{:?}", story.distinct);
-        let of = |title: &str, article: &str| {
-            let fields = Fields {
-                title,
-                summary: "",
-                article: Some(article),
-                published: None,
-            };
-            let item = ItemProfile::build(&fields, &bg);
-            measure(&story, &item, 0.3, NameEvidence::default(), None)
-        };
+        let of = |title: &str, article: &str| measure_item(&story, &bg, title, Some(article), None);
         let same = of(
             "Actress Marla Venn is resting at Serenity Oaks, her publicist says",
             "The actress is said to be doing well.",
