@@ -11,6 +11,11 @@ const INDEX_HASHES: usize = 8;
 /// near-duplicates of each other, so more of them add work, not answers; without a cap a
 /// story covered by one wire copy hundreds of times made grouping quadratic.
 const PER_GROUP: usize = 8;
+/// Members a new text is compared through, newest first over all its indexed hashes. A
+/// wire story copied thousands of times files each copy under the same hashes; walking
+/// every copy to reach the newest few made each placement cost as much as the story's
+/// matches so far (quadratic over a round). Its nearest copies are among the newest.
+const MAX_CANDIDATES: usize = 32 * PER_GROUP;
 
 /// A text already grouped: its group, time and sketch.
 #[derive(Debug, Clone)]
@@ -62,12 +67,14 @@ impl DuplicateIndex {
             .iter()
             .take(INDEX_HASHES)
             .filter_map(|h| self.by_hash.get(h))
-            .flatten()
+            // Each list is in insertion order: its newest members are at its end.
+            .flat_map(|list| list.iter().rev().take(MAX_CANDIDATES))
             .copied()
             .collect();
-        // Newest first, so the cap keeps each group's latest members.
+        // Newest first, so the caps keep each group's latest members.
         candidates.sort_unstable_by(|a, b| b.cmp(a));
         candidates.dedup();
+        candidates.truncate(MAX_CANDIDATES);
         let mut per_group: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         let mut best: Option<(f64, i64)> = None;
         for at in candidates {
@@ -139,7 +146,7 @@ mod tests {
         let mut index = DuplicateIndex::default();
         let text = shingles(&format!("Quake toll rises to 41\n\n{WIRE}"));
         index.add(0, 0, None, text.clone());
-        for id in 1..500 {
+        for id in 1..2_000 {
             let group = index.best_group(id, &text, None, 0, 0.5).unwrap_or(id);
             assert_eq!(group, 0);
             index.add(id, group, None, text.clone());
