@@ -163,12 +163,23 @@ impl Store {
         // sub-journal: a tenth of the database thread's time in a cold poll. Feeds almost
         // never fail alone, so the batch is first written without them, and only a batch
         // in which a feed failed is written again, each feed inside its own savepoint.
+        self.before_load(batch.iter().map(|f| f.items.len()).sum());
         let attempt = match self.write_feeds(batch, false) {
             Err(Attempt::OneFailed(_)) => self.write_feeds(batch, true),
             other => other,
         };
         match attempt {
-            Ok(results) => results,
+            Ok(results) => {
+                self.after_load(
+                    results
+                        .iter()
+                        .flatten()
+                        .flatten()
+                        .filter(|s| s.change == ItemChange::New)
+                        .count(),
+                );
+                results
+            }
             // Only an attempt without savepoints stops at one feed's failure.
             Err(Attempt::AllFailed(err) | Attempt::OneFailed(err)) => {
                 batch.iter().map(|_| Err(err.again())).collect()

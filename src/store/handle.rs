@@ -512,7 +512,10 @@ fn serve(mut store: Store, checkpointer: Option<Checkpointer>, rx: &mpsc::Receiv
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 unindexed = index_step(&mut store, INDEX_SLICE);
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                store.end_load();
+                break;
+            }
         }
         if let Some(checkpointer) = &checkpointer {
             checkpointer.nudge();
@@ -569,6 +572,8 @@ fn index_step(store: &mut Store, limit: usize) -> bool {
 /// Runs one store call. A panicking call drops its reply channel, which its caller sees as
 /// an error; the thread lives on for the other jobs.
 fn run_call(store: &mut Store, call: Call) {
+    // A call ends a run of feed commits: it sees the indexes a bulk load set aside.
+    store.end_load();
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(store)));
 }
 

@@ -4,6 +4,7 @@
 //! function that runs them and return `model` types.
 
 mod articles;
+mod bulk;
 mod checkpoint;
 mod digests;
 mod failures;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_feed_titles.sql"),
     include_str!("../../migrations/0014_recheck_clock.sql"),
     include_str!("../../migrations/0015_round_weights.sql"),
+    include_str!("../../migrations/0016_deferred_indexes.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
@@ -191,6 +193,8 @@ pub struct Store {
     conn: Connection,
     /// The file, for messages that must name it (`:memory:` for an in-memory database).
     path: PathBuf,
+    /// Items stored since the deferrable indexes were last whole (see [`bulk`]).
+    load: bulk::Load,
 }
 
 impl Store {
@@ -235,10 +239,16 @@ impl Store {
                 path: path.to_path_buf(),
                 source,
             })?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
-        })
+            load: bulk::Load::default(),
+        };
+        // A process killed during a bulk load left indexes set aside: queries need them.
+        if let Err(err) = store.restore_indexes() {
+            tracing::warn!(error = %crate::chain::Chain(&err), "cannot build the item indexes a bulk load set aside");
+        }
+        Ok(store)
     }
 
     /// The database file.

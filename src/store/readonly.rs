@@ -79,6 +79,7 @@ impl Store {
             Ok(n) if n == expected => Ok(Store {
                 conn,
                 path: path.to_path_buf(),
+                load: super::bulk::Load::default(),
             }),
             Ok(n) if n > expected => Err(open_error(Box::new(ReadOnlyError::Newer {
                 found,
