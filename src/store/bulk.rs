@@ -170,6 +170,14 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// A store used without the database thread (a command writing directly) leaves no
+    /// index set aside behind it.
+    fn drop(&mut self) {
+        self.end_load();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +278,28 @@ mod tests {
     }
 
     #[test]
+    fn a_store_dropped_during_a_load_builds_the_indexes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.db");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.bulk_min_items(10);
+            let ids = feeds(&mut store, 1);
+            commit(&mut store, ids[0], 0, 20);
+            assert!(indexes(&store).is_empty());
+        }
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let built: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('items_newest', 'items_feed_newest')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(built, 2);
+    }
+
+    #[test]
     fn indexes_set_aside_by_a_killed_process_are_built_at_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.db");
@@ -279,7 +309,8 @@ mod tests {
             let ids = feeds(&mut store, 1);
             commit(&mut store, ids[0], 0, 20);
             assert!(indexes(&store).is_empty());
-            // Dropped without end_load, as a killed process would leave it.
+            // Gone without ending the load, as a killed process is.
+            std::mem::forget(store);
         }
         let store = Store::open(&path).unwrap();
         assert_eq!(

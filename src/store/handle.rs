@@ -512,10 +512,7 @@ fn serve(mut store: Store, checkpointer: Option<Checkpointer>, rx: &mpsc::Receiv
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 unindexed = index_step(&mut store, INDEX_SLICE);
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                store.end_load();
-                break;
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
         if let Some(checkpointer) = &checkpointer {
             checkpointer.nudge();
