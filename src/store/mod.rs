@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_recheck_clock.sql"),
     include_str!("../../migrations/0015_round_weights.sql"),
     include_str!("../../migrations/0016_deferred_indexes.sql"),
+    include_str!("../../migrations/0017_search_hash.sql"),
 ];
 
 /// A storage failure, keeping the statement that failed.
