@@ -277,17 +277,21 @@ mod tests {
         assert!(indexes(&store).is_empty());
     }
 
+    /// A store at `path` in the middle of a bulk load: its indexes set aside.
+    fn mid_load(path: &std::path::Path) -> Store {
+        let mut store = Store::open(path).unwrap();
+        store.bulk_min_items(10);
+        let ids = feeds(&mut store, 1);
+        commit(&mut store, ids[0], 0, 20);
+        assert!(indexes(&store).is_empty());
+        store
+    }
+
     #[test]
     fn a_store_dropped_during_a_load_builds_the_indexes_first() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.db");
-        {
-            let mut store = Store::open(&path).unwrap();
-            store.bulk_min_items(10);
-            let ids = feeds(&mut store, 1);
-            commit(&mut store, ids[0], 0, 20);
-            assert!(indexes(&store).is_empty());
-        }
+        drop(mid_load(&path));
         let conn = rusqlite::Connection::open(&path).unwrap();
         let built: i64 = conn
             .query_row(
@@ -303,15 +307,8 @@ mod tests {
     fn indexes_set_aside_by_a_killed_process_are_built_at_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.db");
-        {
-            let mut store = Store::open(&path).unwrap();
-            store.bulk_min_items(10);
-            let ids = feeds(&mut store, 1);
-            commit(&mut store, ids[0], 0, 20);
-            assert!(indexes(&store).is_empty());
-            // Gone without ending the load, as a killed process is.
-            std::mem::forget(store);
-        }
+        // Gone without ending the load, as a killed process is.
+        std::mem::forget(mid_load(&path));
         let store = Store::open(&path).unwrap();
         assert_eq!(
             indexes(&store),
